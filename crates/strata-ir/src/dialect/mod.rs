@@ -1,0 +1,181 @@
+//! Per-dialect spelling: identifiers, types and literals, one module per database.
+//!
+//! Spelling follows what sea-query 1.0 renders for SeaORM 2.0 (so a database strata creates is the
+//! one SeaORM would create), except where sea-query writes invalid SQL (PostgreSQL enum type
+//! names are quoted here) or panics (those types are [`Unsupported`] instead).
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::types::{ColumnType, DefaultValue, Literal};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    Postgres,
+    /// MySQL 8 and MariaDB 10.11+.
+    Mysql,
+    Sqlite,
+}
+
+impl Dialect {
+    pub const ALL: [Dialect; 3] = [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "postgres",
+            Dialect::Mysql => "mysql",
+            Dialect::Sqlite => "sqlite",
+        }
+    }
+
+    /// Accepts the names users write: `postgres`, `postgresql`, `pg`, `mysql`, `mariadb`,
+    /// `sqlite`.
+    pub fn parse(name: &str) -> Option<Dialect> {
+        match name.to_ascii_lowercase().as_str() {
+            "postgres" | "postgresql" | "pg" => Some(Dialect::Postgres),
+            "mysql" | "mariadb" => Some(Dialect::Mysql),
+            "sqlite" | "sqlite3" => Some(Dialect::Sqlite),
+            _ => None,
+        }
+    }
+
+    /// Quotes an identifier (`"name"` or `` `name` ``), doubling embedded quote characters.
+    pub fn quote(self, ident: &str) -> String {
+        let q = match self {
+            Dialect::Mysql => '`',
+            Dialect::Postgres | Dialect::Sqlite => '"',
+        };
+        let mut out = String::with_capacity(ident.len() + 2);
+        out.push(q);
+        for c in ident.chars() {
+            if c == q {
+                out.push(q);
+            }
+            out.push(c);
+        }
+        out.push(q);
+        out
+    }
+
+    /// Quotes `schema.name`, or `name` alone.
+    pub fn quote_qualified(self, schema: Option<&str>, name: &str) -> String {
+        match schema {
+            Some(schema) => format!("{}.{}", self.quote(schema), self.quote(name)),
+            None => self.quote(name),
+        }
+    }
+
+    /// The native spelling of a column type, or why this dialect cannot store it.
+    pub fn spell_type(self, ty: &ColumnType) -> Result<String, Unsupported> {
+        let spelled = match self {
+            Dialect::Postgres => postgres::spell(ty),
+            Dialect::Mysql => mysql::spell(ty),
+            Dialect::Sqlite => sqlite::spell(ty),
+        };
+        spelled.ok_or_else(|| Unsupported {
+            dialect: self,
+            what: type_label(ty),
+        })
+    }
+
+    /// An SQL string literal: `'it''s'` (MySQL also escapes backslashes).
+    pub fn string_literal(self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + 2);
+        out.push('\'');
+        for c in text.chars() {
+            match c {
+                '\'' => out.push_str("''"),
+                '\\' if self == Dialect::Mysql => out.push_str("\\\\"),
+                _ => out.push(c),
+            }
+        }
+        out.push('\'');
+        out
+    }
+
+    pub fn spell_literal(self, literal: &Literal) -> String {
+        match literal {
+            Literal::Null => "NULL".to_owned(),
+            Literal::Bool(true) => "TRUE".to_owned(),
+            Literal::Bool(false) => "FALSE".to_owned(),
+            Literal::Int(i) => i.to_string(),
+            Literal::Float(f) => f.clone(),
+            Literal::String(s) => self.string_literal(s),
+        }
+    }
+
+    /// The SQL after `DEFAULT`, or `None` for a default that has no SQL form.
+    pub fn spell_default(self, default: &DefaultValue) -> Option<String> {
+        match default {
+            DefaultValue::Literal(literal) => Some(self.spell_literal(literal)),
+            DefaultValue::Expr(sql) => Some(match self {
+                // MySQL wants parentheses around expression defaults other than the
+                // CURRENT_TIMESTAMP family.
+                Dialect::Mysql if !is_bare_keyword(sql) => format!("({sql})"),
+                // SQLite requires parentheses around any non-keyword expression.
+                Dialect::Sqlite if !is_bare_keyword(sql) => format!("({sql})"),
+                _ => sql.clone(),
+            }),
+            DefaultValue::Opaque(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+fn is_bare_keyword(sql: &str) -> bool {
+    let upper = sql.trim().to_ascii_uppercase();
+    let upper = upper.strip_suffix("()").unwrap_or(&upper);
+    matches!(
+        upper,
+        "CURRENT_TIMESTAMP" | "CURRENT_DATE" | "CURRENT_TIME" | "NULL" | "TRUE" | "FALSE"
+    ) || (upper.starts_with('(') && upper.ends_with(')'))
+        || upper.starts_with('\'')
+        || upper.parse::<f64>().is_ok()
+}
+
+/// A type the dialect cannot store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unsupported {
+    pub dialect: Dialect,
+    pub what: String,
+}
+
+impl fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} columns are not available on {}", self.what, self.dialect)
+    }
+}
+
+impl std::error::Error for Unsupported {}
+
+/// A short, dialect-neutral name of a type for messages (`array`, `inet`, ...).
+pub fn type_label(ty: &ColumnType) -> String {
+    match ty {
+        ColumnType::Array { of } => format!("{}[]", type_label(of)),
+        ColumnType::Custom { sql } => sql.clone(),
+        ColumnType::Enum { name, .. } => format!("enum {name}"),
+        other => other.to_string(),
+    }
+}
+
+/// `(p, s)` as `p, s` inside parentheses, or nothing.
+fn precision_suffix(precision: Option<(u32, u32)>) -> String {
+    match precision {
+        Some((p, s)) => format!("({p}, {s})"),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,2 @@
+//! Project chores, run as `cargo xtask <task>`.
+fn main() {}
