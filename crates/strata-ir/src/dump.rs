@@ -203,7 +203,12 @@ impl fmt::Display for ColumnType {
         match self {
             ColumnType::Boolean => f.write_str("boolean"),
             ColumnType::Integer { bytes, unsigned } => {
-                write!(f, "{}int{}", if *unsigned { "u" } else { "" }, *bytes as u32 * 8)
+                write!(
+                    f,
+                    "{}int{}",
+                    if *unsigned { "u" } else { "" },
+                    *bytes as u32 * 8
+                )
             }
             ColumnType::Float => f.write_str("float"),
             ColumnType::Double => f.write_str("double"),

@@ -89,7 +89,8 @@ impl Table {
         self.indexes.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.foreign_keys
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        self.checks.sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
+        self.checks
+            .sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
     }
 }
 

@@ -1,1 +1,77 @@
-//! placeholder
+//! Reads SeaORM entity source files into strata's schema model, the way SeaORM itself would
+//! understand them, without compiling anything.
+//!
+//! The reader accepts the compact form (`DeriveEntityModel` plus `enum Relation`), the 2.x dense
+//! form (`#[sea_orm::model]` with `BelongsTo`/`HasOne`/`HasMany` fields), the expanded form
+//! (hand-written `ColumnTrait::def` and `RelationTrait::def` builder chains) and skips frontend
+//! structs and anything else that is not an entity. `DeriveActiveEnum` enums and
+//! `DeriveValueType` newtypes are resolved across files.
+//!
+//! It never fails outright: [`read`] returns whatever it could read plus [`Diagnostic`]s that
+//! name the file, line and column. It does no IO: callers hand it the files' text.
+//!
+//! Reading happens in two passes: [`scan`] turns each file into owned declarations (no syn
+//! values survive it, so span bookkeeping can be released per file), and [`build`] resolves
+//! names across files (relation targets, enums, newtypes) into a [`strata_ir::Schema`].
+
+mod attrs;
+mod build;
+mod column_type;
+mod diagnostic;
+mod exprs;
+mod naming;
+mod rust_type;
+mod scan;
+
+pub use diagnostic::{Diagnostic, Severity};
+
+use strata_ir::Schema;
+
+/// One entity source file: its path relative to the models directory (with `/` separators,
+/// which also gives its module path) and its text.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// What the reader made of a set of files.
+#[derive(Debug, Default)]
+pub struct Reading {
+    pub schema: Schema,
+    /// Errors and warnings, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Reading {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Reads every entity in `files`. Files that are not entities (`mod.rs`, `prelude.rs`, helpers)
+/// contribute nothing; a file that does not parse is reported and the others are still read.
+pub fn read(files: &[SourceFile]) -> Reading {
+    let mut diagnostics = Vec::new();
+    let modules: Vec<scan::Module> = files
+        .iter()
+        .flat_map(|file| scan::scan_file(file, &mut diagnostics))
+        .collect();
+    let schema = build::build(&modules, &mut diagnostics);
+    diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    Reading {
+        schema,
+        diagnostics,
+    }
+}

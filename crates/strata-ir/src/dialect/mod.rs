@@ -153,7 +153,11 @@ pub struct Unsupported {
 
 impl fmt::Display for Unsupported {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} columns are not available on {}", self.what, self.dialect)
+        write!(
+            f,
+            "{} columns are not available on {}",
+            self.what, self.dialect
+        )
     }
 }
 
