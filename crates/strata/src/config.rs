@@ -1,0 +1,139 @@
+//! Configuration: `strata.toml` (nearest parent directory, or `--config`), `DATABASE_URL` from
+//! the environment or a `.env` file, and command-line flags, which win over both.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use strata_ir::Dialect;
+
+use crate::cli::GlobalArgs;
+
+pub const FILE_NAME: &str = "strata.toml";
+
+/// The keys `strata.toml` may hold.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    models: Option<PathBuf>,
+    migrations: Option<PathBuf>,
+    dev_url: Option<String>,
+    #[serde(default)]
+    schemas: Vec<String>,
+    #[serde(default)]
+    ignore: Vec<String>,
+}
+
+/// The effective configuration for one command.
+#[derive(Debug)]
+pub struct Config {
+    /// The configuration file in use, if any.
+    #[allow(dead_code)] // named in messages by the revision commands
+    pub file: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub models: PathBuf,
+    #[allow(dead_code)] // read by the revision commands
+    pub migrations: PathBuf,
+    #[allow(dead_code)]
+    pub dev_url: Option<String>,
+    #[allow(dead_code)]
+    pub schemas: Vec<String>,
+    #[allow(dead_code)]
+    pub ignore: Vec<String>,
+}
+
+impl Config {
+    pub fn load(args: &GlobalArgs) -> anyhow::Result<Config> {
+        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        let file = match &args.config {
+            Some(path) => {
+                if !path.is_file() {
+                    bail!("configuration file {} does not exist", path.display());
+                }
+                Some(path.clone())
+            }
+            None => find_upwards(&cwd),
+        };
+        let parsed = match &file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                toml::from_str::<FileConfig>(&text).with_context(|| {
+                    format!("{} is not a valid strata configuration", path.display())
+                })?
+            }
+            None => FileConfig::default(),
+        };
+        // Relative paths in the file are relative to the file, not to where strata runs.
+        let base = file
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| cwd.clone());
+        let dotenv = dotenv_database_url(&base);
+        let database_url = args
+            .database_url
+            .clone()
+            .or_else(|| std::env::var("DATABASE_URL").ok())
+            .or(dotenv)
+            .or(parsed.database_url);
+        let resolve = |flag: &Option<PathBuf>, from_file: Option<PathBuf>, default: &str| match flag
+        {
+            Some(p) => p.clone(),
+            None => base.join(from_file.unwrap_or_else(|| PathBuf::from(default))),
+        };
+        let mut schemas = parsed.schemas;
+        if !args.schemas.is_empty() {
+            schemas = args.schemas.clone();
+        }
+        Ok(Config {
+            file,
+            database_url,
+            models: resolve(&args.models, parsed.models, "src/entities"),
+            migrations: resolve(&args.migrations, parsed.migrations, "migrations"),
+            dev_url: parsed.dev_url,
+            schemas,
+            ignore: parsed.ignore,
+        })
+    }
+
+    /// The dialect of the configured database, if one is configured.
+    pub fn dialect(&self) -> anyhow::Result<Option<Dialect>> {
+        self.database_url.as_deref().map(dialect_of_url).transpose()
+    }
+}
+
+fn find_upwards(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+fn dotenv_database_url(dir: &Path) -> Option<String> {
+    let path = dir.join(".env");
+    dotenvy::from_path_iter(&path)
+        .ok()?
+        .filter_map(Result::ok)
+        .find(|(key, _)| key == "DATABASE_URL")
+        .map(|(_, value)| value)
+}
+
+/// `postgres://…`, `mysql://…`, `sqlite:…` → dialect. The URL is never echoed back, since it may
+/// hold a password.
+pub fn dialect_of_url(url: &str) -> anyhow::Result<Dialect> {
+    let scheme = url
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match scheme.as_str() {
+        "postgres" | "postgresql" => Ok(Dialect::Postgres),
+        "mysql" | "mariadb" => Ok(Dialect::Mysql),
+        "sqlite" => Ok(Dialect::Sqlite),
+        _ => bail!(
+            "the database URL scheme `{scheme}:` is not supported; use postgres://, mysql:// or sqlite:"
+        ),
+    }
+}

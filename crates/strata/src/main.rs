@@ -1,0 +1,37 @@
+//! `strata`: Alembic-style migrations for SeaORM entities.
+//!
+//! The binary owns everything user-facing: argument parsing, configuration, rendering
+//! (code frames, colors, JSON) and exit codes (0 success, 1 differences found, 2 error). The
+//! library crates compute; only this crate prints.
+
+mod cli;
+mod config;
+mod models;
+mod render;
+mod schema_cmd;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            render::error(&err);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
+    let config = config::Config::load(&cli.global)?;
+    match cli.command {
+        cli::Command::Schema { what } => match what {
+            cli::SchemaCommand::Models { dialect, format } => {
+                schema_cmd::models(&config, dialect.map(Into::into), format)
+            }
+        },
+    }
+}

@@ -1,0 +1,52 @@
+//! Loading the entity files from the models directory and reading them.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use strata_model::{Reading, SourceFile};
+
+/// Every `.rs` file under `dir`, paths relative to it, in a stable order.
+pub fn load(dir: &Path) -> anyhow::Result<Vec<SourceFile>> {
+    if !dir.is_dir() {
+        bail!(
+            "the models directory {} does not exist; set `models` in strata.toml or pass --models DIR",
+            dir.display()
+        );
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("cannot list {}", dir.display()))?;
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path())
+            .with_context(|| format!("cannot read {}", entry.path().display()))?;
+        let relative = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        files.push(SourceFile::new(relative, text));
+    }
+    Ok(files)
+}
+
+/// Reads the models directory, prints its diagnostics, and fails when any is an error.
+pub fn read(dir: &Path) -> anyhow::Result<Reading> {
+    let files = load(dir)?;
+    let reading = strata_model::read(&files);
+    crate::render::diagnostics(dir, &files, &reading.diagnostics);
+    if reading.has_errors() {
+        let errors = reading
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == strata_model::Severity::Error)
+            .count();
+        bail!(
+            "{errors} error(s) in the entity files under {}; nothing was done",
+            dir.display()
+        );
+    }
+    Ok(reading)
+}
