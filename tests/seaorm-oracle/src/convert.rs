@@ -357,6 +357,7 @@ fn fk_action(action: ForeignKeyAction) -> FkAction {
         ForeignKeyAction::SetNull => FkAction::SetNull,
         ForeignKeyAction::NoAction => FkAction::NoAction,
         ForeignKeyAction::SetDefault => FkAction::SetDefault,
+        other => panic!("foreign key action not mapped: {other:?}"),
     }
 }
 
