@@ -12,7 +12,10 @@ const TYPES: &[(&str, &str)] = &[
     ("i32", ""),
     ("i64", ""),
     ("bool", "default_value = false"),
-    ("DateTimeWithTimeZone", "default_expr = \"Expr::current_timestamp()\""),
+    (
+        "DateTimeWithTimeZone",
+        "default_expr = \"Expr::current_timestamp()\"",
+    ),
     ("Decimal", "column_type = \"Decimal(Some((12, 2)))\""),
     ("Option<String>", ""),
     ("Json", "column_type = \"JsonBinary\""),
@@ -56,13 +59,17 @@ fn entity(i: usize, dense: bool) -> String {
         s,
         "#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]\n#[sea_orm(table_name = \"table_{i:05}\")]\npub struct Model {{\n    #[sea_orm(primary_key)]\n    pub id: i64,"
     );
-    for (c, (ty, attr)) in TYPES.iter().enumerate().filter(|(c, _)| (c + i) % 5 != 0) {
+    for (c, (ty, attr)) in TYPES
+        .iter()
+        .enumerate()
+        .filter(|(c, _)| !(c + i).is_multiple_of(5))
+    {
         if !attr.is_empty() {
             let _ = writeln!(s, "    #[sea_orm({attr})]");
         }
         let _ = writeln!(s, "    pub col_{c}: {ty},");
     }
-    let parent = (i > 0 && i % 2 == 0).then(|| i / 2);
+    let parent = (i > 0 && i.is_multiple_of(2)).then_some(i / 2);
     if let Some(p) = parent {
         let _ = writeln!(s, "    pub parent_id: Option<i64>,");
         if dense {
@@ -74,7 +81,9 @@ fn entity(i: usize, dense: bool) -> String {
     }
     s.push_str("}\n\n");
     if !dense {
-        s.push_str("#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]\npub enum Relation {\n");
+        s.push_str(
+            "#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]\npub enum Relation {\n",
+        );
         if let Some(p) = parent {
             let _ = writeln!(
                 s,

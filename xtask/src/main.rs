@@ -92,11 +92,22 @@ fn bench_models(files: usize, runs: usize) -> anyhow::Result<()> {
     times.sort();
     let best = times[0];
     let median = times[times.len() / 2];
-    println!("bench models: {files} entity files ({:.1} MB), {} runs", bytes as f64 / 1e6, times.len());
+    println!(
+        "bench models: {files} entity files ({:.1} MB), {} runs",
+        bytes as f64 / 1e6,
+        times.len()
+    );
     println!("  strata schema models --format json (read + resolve + JSON, whole process)");
     println!("  best   {:>8.1} ms", best.as_secs_f64() * 1e3);
     println!("  median {:>8.1} ms", median.as_secs_f64() * 1e3);
-    println!("  target   300.0 ms: {}", if median.as_millis() < 300 { "met" } else { "NOT met" });
+    println!(
+        "  target   300.0 ms: {}",
+        if median.as_millis() < 300 {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
     Ok(())
 }
 

@@ -290,10 +290,9 @@ impl<'m> Context<'m> {
             if field.ignore {
                 continue;
             }
-            let name = field
-                .column_name
-                .clone()
-                .unwrap_or_else(|| naming::column_name(&field.ident, model.rename_all));
+            let name = field.column_name.clone().unwrap_or_else(|| {
+                naming::column_name(&field.ident, model.rename_all, field.enum_name.as_deref())
+            });
             let variant = field
                 .enum_name
                 .clone()

@@ -78,7 +78,11 @@ pub(crate) fn literal(value: &Value) -> Option<Literal> {
     Some(match value {
         Value::Str(s) => Literal::String(s.clone()),
         Value::Int(i) => Literal::Int(*i),
-        Value::Float(f) => Literal::Float(f.clone()),
+        // SeaORM holds float defaults as f64, so `1.50` is written `1.5`.
+        Value::Float(f) => Literal::Float(
+            f.parse::<f64>()
+                .map_or_else(|_| f.clone(), |x| x.to_string()),
+        ),
         Value::Bool(b) => Literal::Bool(*b),
         Value::Flag | Value::Other(_) => return None,
     })

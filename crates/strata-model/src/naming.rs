@@ -71,18 +71,25 @@ pub(crate) fn trim_raw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
-/// The database column name SeaORM derives for a field (`entity_model.rs`): `column_name` wins,
-/// then `rename_all` applied to the field's UpperCamelCase form, then snake_case when the field
-/// name is not already stable under that round trip.
-pub(crate) fn column_name(field: &str, rename_all: Option<CaseStyle>) -> String {
+/// The database column name SeaORM derives for a field (`entity_model.rs`; `column_name` wins
+/// before this is asked): `rename_all` applied to the field's UpperCamelCase form, else
+/// snake_case when the field name is not stable under that round trip, else the snake_case of
+/// the Column variant, which a field-level `enum_name` renames.
+pub(crate) fn column_name(
+    field: &str,
+    rename_all: Option<CaseStyle>,
+    enum_name: Option<&str>,
+) -> String {
     let field = trim_raw(field);
     if let Some(style) = rename_all {
         return style.apply(&field.to_upper_camel_case());
     }
     if field != field.to_upper_camel_case().to_snake_case() {
-        field.to_snake_case()
-    } else {
-        field.to_owned()
+        return field.to_snake_case();
+    }
+    match enum_name {
+        Some(variant) => variant.to_snake_case(),
+        None => field.to_owned(),
     }
 }
 
@@ -97,14 +104,23 @@ mod tests {
 
     #[test]
     fn column_names_follow_seaorm() {
-        assert_eq!(column_name("createdAt", None), "created_at");
-        assert_eq!(column_name("name_", None), "name");
-        assert_eq!(column_name("r#type", None), "type");
-        assert_eq!(column_name("user_id", None), "user_id");
-        assert_eq!(column_name("user_id", Some(CaseStyle::Camel)), "userId");
+        assert_eq!(column_name("createdAt", None, None), "created_at");
+        assert_eq!(column_name("name_", None, None), "name");
+        assert_eq!(column_name("r#type", None, None), "type");
+        assert_eq!(column_name("user_id", None, None), "user_id");
         assert_eq!(
-            column_name("user_id", CaseStyle::parse("camel_case")),
+            column_name("user_id", Some(CaseStyle::Camel), None),
+            "userId"
+        );
+        assert_eq!(
+            column_name("user_id", CaseStyle::parse("camel_case"), None),
             "UserId"
         );
+        // A field-level enum_name renames the Column variant, and so the column.
+        assert_eq!(
+            column_name("homepage", None, Some("PersonalHomepage")),
+            "personal_homepage"
+        );
+        assert_eq!(column_name("lastSeen", None, Some("Other")), "last_seen");
     }
 }

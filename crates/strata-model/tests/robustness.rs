@@ -15,7 +15,12 @@ fn rust_files(dir: &Path) -> Vec<SourceFile> {
         .filter(|e| !e.path().components().any(|c| c.as_os_str() == "target"))
         .filter_map(|e| {
             let text = std::fs::read_to_string(e.path()).ok()?;
-            let rel = e.path().strip_prefix(dir).ok()?.to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
             Some(SourceFile::new(rel, text))
         })
         .collect()
@@ -57,7 +62,10 @@ fn every_rust_file_on_the_machine_reads_without_panicking() {
     }
     roots.sort();
     // Two workers: one per core on the reference machine.
-    let chunks: Vec<Vec<PathBuf>> = roots.chunks(roots.len().div_ceil(2).max(1)).map(<[_]>::to_vec).collect();
+    let chunks: Vec<Vec<PathBuf>> = roots
+        .chunks(roots.len().div_ceil(2).max(1))
+        .map(<[_]>::to_vec)
+        .collect();
     let results: Vec<(usize, Vec<String>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = chunks
             .iter()
@@ -76,13 +84,22 @@ fn every_rust_file_on_the_machine_reads_without_panicking() {
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
     });
     let files: usize = results.iter().map(|r| r.0).sum();
     let failures: Vec<&String> = results.iter().flat_map(|r| &r.1).collect();
     eprintln!("read {files} Rust files from {} crates", roots.len());
-    assert!(files > 50, "too few files found ({files}) for the test to mean anything");
-    assert!(failures.is_empty(), "the reader panicked on:\n{failures:#?}");
+    assert!(
+        files > 50,
+        "too few files found ({files}) for the test to mean anything"
+    );
+    assert!(
+        failures.is_empty(),
+        "the reader panicked on:\n{failures:#?}"
+    );
 }
 
 #[test]
@@ -96,7 +113,10 @@ fn truncated_and_garbled_fixtures_read_without_panicking() {
         // Cut the file short at ~40 points.
         let step = (text.len() / 40).max(1);
         for cut in (0..text.len()).step_by(step) {
-            let cut = (0..=cut).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            let cut = (0..=cut)
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(0);
             cases += 1;
             let truncated = SourceFile::new(file.path.clone(), &text[..cut]);
             if let Err(e) = survives(&format!("{} cut at {cut}", file.path), &[truncated]) {
@@ -123,12 +143,18 @@ fn truncated_and_garbled_fixtures_read_without_panicking() {
                 .collect();
             for variant in [garbled, swapped] {
                 cases += 1;
-                if let Err(e) = survives(&format!("{} garbled/{k}", file.path), &[SourceFile::new(file.path.clone(), variant)]) {
+                if let Err(e) = survives(
+                    &format!("{} garbled/{k}", file.path),
+                    &[SourceFile::new(file.path.clone(), variant)],
+                ) {
                     failures.push(e);
                 }
             }
         }
     }
     eprintln!("{cases} damaged inputs read");
-    assert!(failures.is_empty(), "the reader panicked on:\n{failures:#?}");
+    assert!(
+        failures.is_empty(),
+        "the reader panicked on:\n{failures:#?}"
+    );
 }

@@ -36,30 +36,37 @@ pub fn fixture_sets() -> Vec<(&'static str, Vec<Derived>)> {
 }
 
 #[allow(non_snake_case, dead_code, unused_imports, clippy::all)]
+#[rustfmt::skip]
 #[path = "../../../fixtures/model/ok/handwritten_compact/mod.rs"]
 pub mod handwritten_compact;
 
 #[allow(non_snake_case, dead_code, unused_imports, clippy::all)]
+#[rustfmt::skip]
 #[path = "../../../fixtures/model/ok/handwritten_dense/mod.rs"]
 pub mod handwritten_dense;
 
 #[allow(non_snake_case, dead_code, unused_imports, clippy::all)]
+#[rustfmt::skip]
 #[path = "../../../fixtures/model/ok/handwritten_expanded/mod.rs"]
 pub mod handwritten_expanded;
 
 #[allow(non_snake_case, dead_code, unused_imports, clippy::all)]
+#[rustfmt::skip]
 #[path = "../../../fixtures/model/ok/seaorm_cli_compact/mod.rs"]
 pub mod seaorm_cli_compact;
 
 #[allow(non_snake_case, dead_code, unused_imports, clippy::all)]
+#[rustfmt::skip]
 #[path = "../../../fixtures/model/ok/seaorm_cli_dense/mod.rs"]
 pub mod seaorm_cli_dense;
 
 #[allow(non_snake_case, dead_code, unused_imports, clippy::all)]
+#[rustfmt::skip]
 #[path = "../../../fixtures/model/ok/seaorm_cli_expanded/mod.rs"]
 pub mod seaorm_cli_expanded;
 
 /// `postgres_only` holds a single file and no `mod.rs`: the file itself is the module.
 #[allow(non_snake_case, dead_code, unused_imports, clippy::all)]
+#[rustfmt::skip]
 #[path = "../../../fixtures/model/ok/postgres_only/events.rs"]
 pub mod postgres_only;

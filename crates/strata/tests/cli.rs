@@ -1,0 +1,212 @@
+//! The real binary: argument wiring, configuration discovery, output formats, exit codes, and
+//! error messages for bad input (one message, exit 2, never a panic or a password).
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/model")
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs strata with `args` in `dir` (with no DATABASE_URL from the environment).
+fn check(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::cargo_bin("strata")
+        .unwrap()
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    let run = Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert!(
+        !run.stderr.contains("panicked"),
+        "strata panicked:\n{}",
+        run.stderr
+    );
+    run
+}
+
+fn models(name: &str) -> String {
+    fixtures().join(name).display().to_string()
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let run = check(&fixtures(), &["--help"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("schema"), "{}", run.stdout);
+}
+
+#[test]
+fn schema_models_prints_ddl_per_dialect() {
+    let dir = models("ok/handwritten_compact");
+    let pg = check(
+        &fixtures(),
+        &[
+            "schema",
+            "models",
+            "--models",
+            &dir,
+            "--dialect",
+            "postgres",
+        ],
+    );
+    assert_eq!(pg.code, 0, "{}", pg.stderr);
+    assert!(
+        pg.stdout
+            .contains("CREATE TYPE \"mood\" AS ENUM ('sad', 'ok', 'happy');")
+    );
+    assert!(
+        pg.stdout
+            .contains("COMMENT ON TABLE \"users\" IS 'people who sign in';")
+    );
+    let my = check(
+        &fixtures(),
+        &["schema", "models", "--models", &dir, "--dialect", "mariadb"],
+    );
+    assert_eq!(my.code, 0, "{}", my.stderr);
+    assert!(my.stdout.contains("`mood` ENUM('sad', 'ok', 'happy') NULL"));
+    // SQLite is the default when no database is configured.
+    let lite = check(&fixtures(), &["schema", "models", "--models", &dir]);
+    assert_eq!(lite.code, 0, "{}", lite.stderr);
+    assert!(
+        lite.stdout
+            .contains("\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT")
+    );
+}
+
+#[test]
+fn schema_models_json_is_the_schema() {
+    let dir = models("ok/handwritten_dense");
+    let run = check(
+        &fixtures(),
+        &["schema", "models", "--models", &dir, "--format", "json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let names: Vec<&str> = json["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["authors", "books", "chapters", "editions", "profiles"]
+    );
+}
+
+#[test]
+fn entity_errors_are_code_frames_and_exit_2() {
+    let dir = models("err/unknown_type");
+    let run = check(&fixtures(), &["schema", "models", "--models", &dir]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty());
+    assert!(run.stderr.contains("orders.rs:8:9"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("pub status: OrderStatus"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("2 error(s) in the entity files"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_missing_models_directory_is_named() {
+    let run = check(
+        &fixtures(),
+        &["schema", "models", "--models", "no/such/dir"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no/such/dir does not exist"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_bad_url_is_refused_without_echoing_it() {
+    let dir = models("ok/handwritten_compact");
+    let run = check(
+        &fixtures(),
+        &[
+            "schema",
+            "models",
+            "--models",
+            &dir,
+            "--database-url",
+            "oracle://scott:tiger@db/x",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("`oracle:` is not supported"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("tiger"));
+}
+
+#[test]
+fn configuration_is_found_in_a_parent_directory() {
+    let root = tempfile::tempdir().unwrap();
+    let entities = root.path().join("src/entities");
+    std::fs::create_dir_all(&entities).unwrap();
+    for entry in std::fs::read_dir(fixtures().join("ok/handwritten_expanded")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), entities.join(entry.file_name())).unwrap();
+    }
+    std::fs::write(
+        root.path().join("strata.toml"),
+        "database_url = \"postgres://localhost/app\"\nmodels = \"src/entities\"\n",
+    )
+    .unwrap();
+    let nested = root.path().join("src/deeper");
+    std::fs::create_dir_all(&nested).unwrap();
+    let run = check(&nested, &["schema", "models"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The configured database is PostgreSQL, so the DDL is spelled for it.
+    assert!(
+        run.stdout.contains("GENERATED BY DEFAULT AS IDENTITY"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_malformed_configuration_names_the_file() {
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(root.path().join("strata.toml"), "modles = \"x\"\n").unwrap();
+    let run = check(root.path(), &["schema", "models"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("strata.toml is not a valid strata configuration"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("modles"), "{}", run.stderr);
+}
+
+#[test]
+fn unknown_commands_exit_2() {
+    let run = check(&fixtures(), &["frobnicate"]);
+    assert_eq!(run.code, 2);
+}
