@@ -122,3 +122,11 @@ pub(crate) fn derives(attrs: &[Attribute]) -> Vec<String> {
     }
     names
 }
+
+/// The string value of the first entry named `key`, if it is a string.
+pub(crate) fn str_value(entries: &[Entry], key: &str) -> Option<String> {
+    entries
+        .iter()
+        .find(|e| e.key == key)
+        .and_then(|e| e.value.as_str().map(str::to_owned))
+}

@@ -497,12 +497,7 @@ impl Scanner<'_, '_> {
         loc: Loc,
     ) -> Option<RelationDecl> {
         let flag = |key: &str| entries.iter().any(|e| e.key == key);
-        let text = |key: &str| {
-            entries
-                .iter()
-                .find(|e| e.key == key)
-                .and_then(|e| e.value.as_str().map(str::to_owned))
-        };
+        let text = |key: &str| attrs::str_value(entries, key);
         let forward = ty.last() == "BelongsTo" || (ty.last() == "HasOne" && flag("belongs_to"));
         if !forward || flag("skip_fk") || flag("via") {
             return None;
@@ -599,12 +594,7 @@ impl Scanner<'_, '_> {
             for variant in &e.variants {
                 let entries =
                     attrs::sea_orm_entries(&variant.attrs, self.locator, self.diagnostics);
-                let text = |key: &str| {
-                    entries
-                        .iter()
-                        .find(|x| x.key == key)
-                        .and_then(|x| x.value.as_str().map(str::to_owned))
-                };
+                let text = |key: &str| attrs::str_value(&entries, key);
                 let Some(target) = text("belongs_to") else {
                     continue;
                 };
@@ -645,10 +635,7 @@ impl Scanner<'_, '_> {
                 let entries =
                     attrs::sea_orm_entries(&variant.attrs, self.locator, self.diagnostics);
                 let name = variant.ident.to_string();
-                let column_name = entries
-                    .iter()
-                    .find(|x| x.key == "column_name")
-                    .and_then(|x| x.value.as_str().map(str::to_owned))
+                let column_name = attrs::str_value(&entries, "column_name")
                     .unwrap_or_else(|| heck::ToSnakeCase::to_snake_case(name.as_str()));
                 variants.push(ColumnVariant {
                     loc: self.loc(variant.ident.span()),
@@ -665,12 +652,7 @@ impl Scanner<'_, '_> {
     fn active_enum(&mut self, e: &syn::ItemEnum) -> Option<EnumDecl> {
         let entries = attrs::sea_orm_entries(&e.attrs, self.locator, self.diagnostics);
         let loc = self.loc(e.ident.span());
-        let text = |key: &str| {
-            entries
-                .iter()
-                .find(|x| x.key == key)
-                .and_then(|x| x.value.as_str().map(str::to_owned))
-        };
+        let text = |key: &str| attrs::str_value(&entries, key);
         let ident = e.ident.to_string();
         let enum_name = text("enum_name")
             .unwrap_or_else(|| heck::ToUpperCamelCase::to_upper_camel_case(ident.as_str()));
