@@ -95,6 +95,12 @@ impl fmt::Display for ColumnLine<'_> {
         if let Some(old) = &c.renamed_from {
             write!(f, " renamed_from {old}")?;
         }
+        if let Some(collation) = &c.collation {
+            write!(f, " collate {collation}")?;
+        }
+        if c.identity_always {
+            f.write_str(" identity always")?;
+        }
         Ok(())
     }
 }
@@ -150,6 +156,9 @@ impl fmt::Display for IndexLine<'_> {
         if let Some(predicate) = &i.predicate {
             write!(f, " where {predicate}")?;
         }
+        if i.implicit {
+            f.write_str(" implicit")?;
+        }
         Ok(())
     }
 }
@@ -172,6 +181,9 @@ impl fmt::Display for FkLine<'_> {
         }
         if let Some(a) = k.on_update {
             write!(f, " on update {}", a.sql().to_ascii_lowercase())?;
+        }
+        if let Some(d) = k.deferrable {
+            write!(f, " {}", d.sql().to_ascii_lowercase())?;
         }
         Ok(())
     }

@@ -115,6 +115,13 @@ pub struct Column {
     /// The column's previous name, declared with SeaORM's `renamed_from`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
+    /// A collation other than the table's or type's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// PostgreSQL `GENERATED ALWAYS AS IDENTITY` (with `auto_increment`): the database refuses
+    /// explicit values. Plain auto-increment is `BY DEFAULT`, as sea-query creates it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub identity_always: bool,
 }
 
 impl Column {
@@ -129,6 +136,8 @@ impl Column {
             generated: None,
             extra: None,
             renamed_from: None,
+            collation: None,
+            identity_always: false,
         }
     }
 }
@@ -199,6 +208,11 @@ pub struct Index {
     /// Access method when not the default (`gin`, `hash`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
+    /// Created by the database itself for a foreign key (InnoDB indexes the referencing columns
+    /// when no index covers them): it comes and goes with the key and is never created or
+    /// dropped on its own.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub implicit: bool,
 }
 
 impl Index {
@@ -214,6 +228,7 @@ impl Index {
             predicate: None,
             include: Vec::new(),
             method: None,
+            implicit: false,
         }
     }
 
@@ -241,6 +256,26 @@ pub struct ForeignKey {
     pub on_delete: Option<FkAction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_update: Option<FkAction>,
+    /// `DEFERRABLE INITIALLY ...`; `None` is `NOT DEFERRABLE`, the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferrable: Option<Deferrable>,
+}
+
+/// When a deferrable constraint is checked by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deferrable {
+    InitiallyImmediate,
+    InitiallyDeferred,
+}
+
+impl Deferrable {
+    pub fn sql(self) -> &'static str {
+        match self {
+            Deferrable::InitiallyImmediate => "DEFERRABLE INITIALLY IMMEDIATE",
+            Deferrable::InitiallyDeferred => "DEFERRABLE INITIALLY DEFERRED",
+        }
+    }
 }
 
 impl ForeignKey {

@@ -85,6 +85,7 @@ pub(crate) fn build(modules: &[Module], diagnostics: &mut Vec<Diagnostic>) -> Sc
                     ref_columns,
                     on_delete: rel.on_delete,
                     on_update: rel.on_update,
+                    deferrable: None,
                 },
             ));
         }

@@ -13,8 +13,8 @@ use sea_query::{
     Value,
 };
 use strata_ir::{
-    Column, ColumnType, DefaultValue, EnumType, FkAction, ForeignKey, Generated, Index, IndexPart,
-    Literal, PrimaryKey, Schema, StringLen, Table,
+    Column, ColumnType, DefaultValue, EnumType, FkAction, ForeignKey, Generated, Index, Literal,
+    PrimaryKey, Schema, StringLen, Table,
 };
 
 /// SeaORM's statements for one entity.
@@ -131,6 +131,8 @@ fn to_table(derived: &Derived) -> Table {
             }),
             extra: spec.extra.clone(),
             renamed_from,
+            collation: None,
+            identity_always: false,
         });
         if spec.primary_key {
             assert!(table.primary_key.is_none(), "two primary keys");
@@ -174,6 +176,7 @@ fn to_table(derived: &Derived) -> Table {
             ref_columns: fk.get_ref_columns(),
             on_delete: fk.get_on_delete().map(fk_action),
             on_update: fk.get_on_update().map(fk_action),
+            deferrable: None,
         });
     }
     table
@@ -184,17 +187,8 @@ fn to_table(derived: &Derived) -> Table {
 fn to_index(index: &IndexCreateStatement) -> Index {
     let spec = index.get_index_spec();
     Index {
-        name: spec.get_name().map(str::to_owned),
-        parts: spec
-            .get_column_names()
-            .into_iter()
-            .map(IndexPart::column)
-            .collect(),
         unique: index.is_unique_key(),
-        constraint: false,
-        predicate: None,
-        include: Vec::new(),
-        method: None,
+        ..Index::on_columns(spec.get_name().map(str::to_owned), spec.get_column_names())
     }
 }
 

@@ -188,6 +188,8 @@ fn compare_table(diffs: &mut Diffs, s: &Table, o: &Table) {
             generated,
             extra,
             renamed_from,
+            collation,
+            identity_always,
         } = c;
         let p = format!("{t}.{name}");
         diffs.check(format!("{p}: name"), name, &oc.name);
@@ -203,6 +205,12 @@ fn compare_table(diffs: &mut Diffs, s: &Table, o: &Table) {
         diffs.check(format!("{p}: generated"), generated, &oc.generated);
         diffs.check(format!("{p}: extra"), extra, &oc.extra);
         diffs.check(format!("{p}: renamed_from"), renamed_from, &oc.renamed_from);
+        diffs.check(format!("{p}: collation"), collation, &oc.collation);
+        diffs.check(
+            format!("{p}: identity_always"),
+            identity_always,
+            &oc.identity_always,
+        );
     }
 }
 

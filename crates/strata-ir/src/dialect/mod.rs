@@ -3,6 +3,11 @@
 //! Spelling follows what sea-query 1.0 renders for SeaORM 2.0 (so a database strata creates is the
 //! one SeaORM would create), except where sea-query writes invalid SQL (PostgreSQL enum type
 //! names are quoted here) or panics (those types are [`Unsupported`] instead).
+//!
+//! The same files read native spellings back ([`Dialect::parse_type`], [`Dialect::parse_default`]),
+//! so introspection and emission share one table per dialect and cannot disagree. The canonical
+//! form of a model value is what the database would report after strata created it:
+//! `canonical_type(t) = parse_type(spell_type(t))`, and the same for defaults.
 
 mod mysql;
 mod postgres;
@@ -13,6 +18,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::types::{ColumnType, DefaultValue, Literal};
+
+pub(crate) mod spelling;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -97,6 +104,59 @@ impl Dialect {
         }
         out.push('\'');
         out
+    }
+
+    /// Reads a native type spelling back (`character varying(20)`, `int(11) unsigned`,
+    /// `datetime_text`). Never fails: a spelling strata does not model is [`ColumnType::Custom`],
+    /// holding the text as given. PostgreSQL enum types are not recognised here (a name alone
+    /// does not say it is an enum); introspection resolves them from the catalog.
+    pub fn parse_type(self, sql: &str) -> ColumnType {
+        match self {
+            Dialect::Postgres => postgres::parse(sql),
+            Dialect::Mysql => mysql::parse(sql),
+            Dialect::Sqlite => sqlite::parse(sql),
+        }
+    }
+
+    /// Reads a stored default expression back, undoing what the database adds (casts such as
+    /// `'x'::character varying`, MariaDB's quoting, `current_timestamp()`): literals become
+    /// [`DefaultValue::Literal`] typed by the column type `ty`, everything else a normalised
+    /// [`DefaultValue::Expr`]. `None` for a default of `NULL`, which is no default at all.
+    pub fn parse_default(self, sql: &str, ty: &ColumnType) -> Option<DefaultValue> {
+        match self {
+            Dialect::Postgres => postgres::parse_default(sql, ty),
+            Dialect::Mysql => mysql::parse_default(sql, ty),
+            Dialect::Sqlite => sqlite::parse_default(sql, ty),
+        }
+    }
+
+    /// What the database reports for a column strata creates with type `ty`:
+    /// `parse_type(spell_type(ty))`, keeping enum types (which the catalog resolves) and types
+    /// the dialect cannot store as they are.
+    pub fn canonical_type(self, ty: &ColumnType) -> ColumnType {
+        match (self, ty) {
+            (Dialect::Postgres, ColumnType::Enum { .. }) => ty.clone(),
+            (Dialect::Postgres, ColumnType::Array { of }) => ColumnType::Array {
+                of: Box::new(self.canonical_type(of)),
+            },
+            _ => match self.spell_type(ty) {
+                Ok(sql) => self.parse_type(&sql),
+                Err(_) => ty.clone(),
+            },
+        }
+    }
+
+    /// What the database reports for a default strata creates on a column of type `ty`:
+    /// `parse_default(spell_default(default))`. Opaque defaults (no SQL form) stay as they are.
+    pub fn canonical_default(
+        self,
+        default: &DefaultValue,
+        ty: &ColumnType,
+    ) -> Option<DefaultValue> {
+        match self.spell_default(default) {
+            Some(sql) => self.parse_default(&sql, &self.canonical_type(ty)),
+            None => Some(default.clone()),
+        }
     }
 
     pub fn spell_literal(self, literal: &Literal) -> String {

@@ -1,7 +1,7 @@
 //! MySQL and MariaDB type spelling.
 
 use super::{Dialect, precision_suffix};
-use crate::types::{ColumnType, StringLen};
+use crate::types::{ColumnType, DefaultValue, StringLen};
 
 pub(super) fn spell(ty: &ColumnType) -> Option<String> {
     Some(match ty {
@@ -69,4 +69,14 @@ pub(super) fn spell(ty: &ColumnType) -> Option<String> {
         | ColumnType::Vector { .. }
         | ColumnType::Array { .. } => return None,
     })
+}
+
+/// Reads a native spelling back; see [`super::Dialect::parse_type`].
+pub(super) fn parse(sql: &str) -> ColumnType {
+    ColumnType::custom(sql.trim())
+}
+
+/// Reads a stored default back; see [`super::Dialect::parse_default`].
+pub(super) fn parse_default(sql: &str, _ty: &ColumnType) -> Option<DefaultValue> {
+    Some(DefaultValue::Expr(sql.trim().to_owned()))
 }

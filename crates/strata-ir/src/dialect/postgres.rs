@@ -1,7 +1,7 @@
 //! PostgreSQL type spelling.
 
 use super::precision_suffix;
-use crate::types::{ColumnType, StringLen};
+use crate::types::{ColumnType, DefaultValue, StringLen};
 
 pub(super) fn spell(ty: &ColumnType) -> Option<String> {
     Some(match ty {
@@ -67,4 +67,14 @@ pub(super) fn spell(ty: &ColumnType) -> Option<String> {
         ColumnType::Array { of } => format!("{}[]", spell(of)?),
         ColumnType::Custom { sql } => sql.clone(),
     })
+}
+
+/// Reads a native spelling back; see [`super::Dialect::parse_type`].
+pub(super) fn parse(sql: &str) -> ColumnType {
+    ColumnType::custom(sql.trim())
+}
+
+/// Reads a stored default back; see [`super::Dialect::parse_default`].
+pub(super) fn parse_default(sql: &str, _ty: &ColumnType) -> Option<DefaultValue> {
+    Some(DefaultValue::Expr(sql.trim().to_owned()))
 }

@@ -1,7 +1,7 @@
 //! SQLite type spelling: SeaORM's names (`datetime_text`, `json_text`, `real(p, s)`), which are
 //! what SeaORM-created SQLite databases hold and which SQLite maps to an affinity by name.
 
-use crate::types::{ColumnType, StringLen};
+use crate::types::{ColumnType, DefaultValue, StringLen};
 
 pub(super) fn spell(ty: &ColumnType) -> Option<String> {
     Some(match ty {
@@ -58,4 +58,14 @@ pub(super) fn spell(ty: &ColumnType) -> Option<String> {
         | ColumnType::Vector { .. }
         | ColumnType::Array { .. } => return None,
     })
+}
+
+/// Reads a native spelling back; see [`super::Dialect::parse_type`].
+pub(super) fn parse(sql: &str) -> ColumnType {
+    ColumnType::custom(sql.trim())
+}
+
+/// Reads a stored default back; see [`super::Dialect::parse_default`].
+pub(super) fn parse_default(sql: &str, _ty: &ColumnType) -> Option<DefaultValue> {
+    Some(DefaultValue::Expr(sql.trim().to_owned()))
 }

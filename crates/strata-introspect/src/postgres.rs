@@ -1,0 +1,12 @@
+//! Postgres introspection (to be written).
+
+use strata_ir::Schema;
+
+use crate::{IntrospectError, Scope};
+
+pub(crate) async fn introspect(
+    _conn: &mut sqlx::PgConnection,
+    _scope: &Scope,
+) -> Result<Schema, IntrospectError> {
+    Ok(Schema::default())
+}
