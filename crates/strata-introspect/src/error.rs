@@ -7,57 +7,60 @@ use strata_ir::Dialect;
 pub enum IntrospectError {
     #[error("bad database URL `{url}`: {reason}")]
     BadUrl { url: String, reason: String },
-    #[error(
-        "cannot reach the {dialect} server at {host}: {source}\n  is the server running, and are the host and port in the URL right?"
-    )]
+    #[error("cannot reach the {dialect} server at {host}: {cause}")]
     Unreachable {
         dialect: Dialect,
         host: String,
-        #[source]
-        source: sqlx::Error,
+        cause: sqlx::Error,
     },
-    #[error(
-        "the {dialect} server at {host} refused user `{user}`: {source}\n  check the user name and password in the URL"
-    )]
+    #[error("the {dialect} server at {host} refused user `{user}`: {cause}")]
     Credentials {
         dialect: Dialect,
         host: String,
         user: String,
-        #[source]
-        source: sqlx::Error,
+        cause: sqlx::Error,
     },
-    #[error(
-        "database `{database}` does not exist on the {dialect} server at {host}\n  create it, or point the URL at an existing database"
-    )]
+    #[error("database `{database}` does not exist on the {dialect} server at {host}")]
     NoDatabase {
         dialect: Dialect,
         host: String,
         database: String,
-        #[source]
-        source: sqlx::Error,
+        cause: sqlx::Error,
     },
-    #[error("cannot open {target}: {source}")]
-    Connect {
-        target: String,
-        #[source]
-        source: sqlx::Error,
-    },
-    #[error("reading {what} from {dialect} failed: {source}")]
+    #[error("cannot open {target}: {cause}")]
+    Connect { target: String, cause: sqlx::Error },
+    #[error("reading {what} from {dialect} failed: {cause}")]
     Query {
         dialect: Dialect,
         what: &'static str,
-        #[source]
-        source: sqlx::Error,
+        cause: sqlx::Error,
     },
 }
 
 impl IntrospectError {
     pub(crate) fn query(dialect: Dialect, what: &'static str) -> impl FnOnce(sqlx::Error) -> Self {
-        move |source| IntrospectError::Query {
+        move |cause| IntrospectError::Query {
             dialect,
             what,
-            source,
+            cause,
         }
+    }
+
+    /// The way out, for the user.
+    pub fn help(&self) -> Option<&'static str> {
+        Some(match self {
+            IntrospectError::BadUrl { .. } => {
+                "database URLs look like postgres://user:password@host:5432/db, mysql://user:password@host:3306/db or sqlite:path/to/file.db"
+            }
+            IntrospectError::Unreachable { .. } => {
+                "is the server running, and are the host and port in the URL right?"
+            }
+            IntrospectError::Credentials { .. } => "check the user name and password in the URL",
+            IntrospectError::NoDatabase { .. } => {
+                "create the database, or point the URL at an existing one"
+            }
+            IntrospectError::Connect { .. } | IntrospectError::Query { .. } => return None,
+        })
     }
 }
 
@@ -141,7 +144,7 @@ impl Target {
                 IntrospectError::Unreachable {
                     dialect: self.dialect,
                     host: self.host.clone(),
-                    source,
+                    cause: source,
                 }
             }
             // PostgreSQL: invalid_password, invalid_authorization_specification; MySQL: 1045.
@@ -149,7 +152,7 @@ impl Target {
                 dialect: self.dialect,
                 host: self.host.clone(),
                 user: self.user.clone(),
-                source,
+                cause: source,
             },
             // PostgreSQL: invalid_catalog_name; MySQL: ER_BAD_DB_ERROR.
             (_, Some("3D000" | "1049" | "42000")) if self.dialect != Dialect::Sqlite => {
@@ -157,12 +160,12 @@ impl Target {
                     dialect: self.dialect,
                     host: self.host.clone(),
                     database: self.database.clone(),
-                    source,
+                    cause: source,
                 }
             }
             _ => IntrospectError::Connect {
                 target: self.describe(),
-                source,
+                cause: source,
             },
         }
     }

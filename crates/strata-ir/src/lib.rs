@@ -10,6 +10,7 @@
 //!
 //! This crate does no IO and knows nothing of SeaORM syntax, SQL connections or diffs.
 
+pub mod canonical;
 pub mod dialect;
 mod dump;
 mod schema;

@@ -25,7 +25,7 @@ impl Schema {
         self.enums
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
         for table in &mut self.tables {
-            table.sort();
+            table.sort_parts();
         }
     }
 
@@ -85,7 +85,8 @@ impl Table {
         }
     }
 
-    fn sort(&mut self) {
+    /// Sorts indexes, foreign keys and checks into their deterministic order.
+    pub fn sort_parts(&mut self) {
         self.indexes.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.foreign_keys
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -42,7 +42,7 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print the schema strata reads from the entities (or, later, from the database)
+    /// Print the schema strata reads from the entities or from the database
     Schema {
         #[command(subcommand)]
         what: SchemaCommand,
@@ -56,6 +56,12 @@ pub enum SchemaCommand {
         /// Dialect to spell the DDL in (default: the configured database's, else sqlite)
         #[arg(long)]
         dialect: Option<DialectArg>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = SchemaFormat::Sql)]
+        format: SchemaFormat,
+    },
+    /// The schema the configured database holds, as DDL (in its own dialect) or JSON
+    Db {
         /// Output format
         #[arg(long, value_enum, default_value_t = SchemaFormat::Sql)]
         format: SchemaFormat,

@@ -6,6 +6,7 @@
 
 mod cli;
 mod config;
+mod database;
 mod models;
 mod render;
 mod schema_cmd;
@@ -32,6 +33,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
             cli::SchemaCommand::Models { dialect, format } => {
                 schema_cmd::models(&config, dialect.map(Into::into), format)
             }
+            cli::SchemaCommand::Db { format } => schema_cmd::db(&config, format),
         },
     }
 }

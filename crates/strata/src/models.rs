@@ -50,3 +50,9 @@ pub fn read(dir: &Path) -> anyhow::Result<Reading> {
     }
     Ok(reading)
 }
+
+/// Reads the models directory without printing anything, for commands that only glean facts
+/// from the entities (such as the schemas they name).
+pub fn read_quietly(dir: &Path) -> anyhow::Result<Reading> {
+    Ok(strata_model::read(&load(dir)?))
+}

@@ -55,5 +55,13 @@ pub fn error(err: &anyhow::Error) {
     for cause in err.chain().skip(1) {
         message.push_str(&format!("\n  caused by: {cause}"));
     }
+    let help = err.chain().find_map(|cause| {
+        cause
+            .downcast_ref::<strata_introspect::IntrospectError>()
+            .and_then(|e| e.help())
+    });
+    if let Some(help) = help {
+        message.push_str(&format!("\n  help: {help}"));
+    }
     eprintln!("{message}");
 }

@@ -1,4 +1,5 @@
-//! `strata schema models`: the schema the entity files describe, as DDL or JSON.
+//! `strata schema models` and `strata schema db`: the schema the entity files describe, or the
+//! one the database holds, as DDL or JSON.
 
 use std::process::ExitCode;
 
@@ -27,6 +28,22 @@ pub fn models(
             };
             let ddl = strata_emit::create_schema(&reading.schema, dialect)
                 .with_context(|| format!("the entities cannot be expressed on {dialect}"))?;
+            print!("{ddl}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn db(config: &Config, format: SchemaFormat) -> anyhow::Result<ExitCode> {
+    let (schema, dialect) = crate::database::introspect(config)?;
+    match format {
+        SchemaFormat::Json => {
+            let json = serde_json::to_string_pretty(&schema).context("cannot encode the schema")?;
+            println!("{json}");
+        }
+        SchemaFormat::Sql => {
+            let ddl = strata_emit::create_schema(&schema, dialect)
+                .with_context(|| format!("the database's schema cannot be written as {dialect}"))?;
             print!("{ddl}");
         }
     }

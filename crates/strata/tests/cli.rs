@@ -210,3 +210,92 @@ fn unknown_commands_exit_2() {
     let run = check(&fixtures(), &["frobnicate"]);
     assert_eq!(run.code, 2);
 }
+
+/// A small schema every dialect accepts, with a foreign key, a unique column and an index.
+const SHOP: &str = "CREATE TABLE customers (id integer NOT NULL PRIMARY KEY, email varchar(80) NOT NULL UNIQUE);
+CREATE TABLE orders (id integer NOT NULL PRIMARY KEY, customer_id integer NOT NULL, total decimal(10, 2) NULL,
+  CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE);
+CREATE INDEX idx_orders_total ON orders (total);";
+
+#[test]
+fn schema_db_prints_what_each_database_holds() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for dialect in strata_ir::Dialect::ALL {
+        let Some(db) = runtime.block_on(strata_testkit::TestDb::create(dialect)) else {
+            continue;
+        };
+        runtime.block_on(db.execute(SHOP));
+        let ddl = check(&fixtures(), &["--database-url", &db.url, "schema", "db"]);
+        let json = check(
+            &fixtures(),
+            &[
+                "--database-url",
+                &db.url,
+                "schema",
+                "db",
+                "--format",
+                "json",
+            ],
+        );
+        runtime.block_on(db.drop());
+
+        assert_eq!(ddl.code, 0, "{dialect}: {}", ddl.stderr);
+        let q = |name: &str| dialect.quote(name);
+        for expected in [
+            format!("CREATE TABLE {}", q("customers")),
+            format!("CREATE TABLE {}", q("orders")),
+            format!("CREATE INDEX {} ON", q("idx_orders_total")),
+            format!(
+                "REFERENCES {} ({}) ON DELETE CASCADE",
+                q("customers"),
+                q("id")
+            ),
+        ] {
+            assert!(
+                ddl.stdout.contains(&expected),
+                "{dialect}: no `{expected}` in\n{}",
+                ddl.stdout
+            );
+        }
+        assert_eq!(json.code, 0, "{dialect}: {}", json.stderr);
+        let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        let names: Vec<&str> = json["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["customers", "orders"], "{dialect}");
+    }
+}
+
+#[test]
+fn schema_db_errors_name_the_server_and_hide_the_password() {
+    let cases = [
+        (
+            "postgres://app:hunter2@127.0.0.1:1/shop",
+            "cannot reach the postgres server at 127.0.0.1:1",
+        ),
+        (
+            "mysql://app:hunter2@127.0.0.1:1/shop",
+            "cannot reach the mysql server at 127.0.0.1:1",
+        ),
+        (
+            "postgres://app:hunter2@127.0.0.1:port/shop",
+            "`port` is not a port number",
+        ),
+    ];
+    for (url, expected) in cases {
+        let run = check(&fixtures(), &["--database-url", url, "schema", "db"]);
+        assert_eq!(run.code, 2, "{url}");
+        assert!(run.stderr.contains(expected), "{url}: {}", run.stderr);
+        assert!(run.stderr.contains("help: "), "{url}: {}", run.stderr);
+        assert!(!run.stderr.contains("hunter2"), "{url}: {}", run.stderr);
+    }
+    let run = check(&fixtures(), &["schema", "db"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no database URL"), "{}", run.stderr);
+}

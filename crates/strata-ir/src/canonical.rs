@@ -1,0 +1,315 @@
+//! The canonical form of a schema on one dialect: what the database reports after strata (or
+//! SeaORM) creates it. Two schemas that describe the same database have equal canonical forms,
+//! whichever side they were read from.
+//!
+//! Canonicalisation erases what a dialect cannot store or does not report (comments on SQLite,
+//! `renamed_from`, SeaORM's `extra` other than MySQL's `ON UPDATE`, primary-key names, the
+//! distinction between unique constraints and unique indexes on MySQL, InnoDB's implicit
+//! indexes) and folds equivalent spellings (types and defaults through the dialect's own
+//! spell/parse pair, `public` as the unnamed schema, `NO ACTION` as the unstated action).
+//! Names that one side leaves to the database are reconciled separately by
+//! [`forget_unstated_names`], since they are only comparable against a counterpart.
+
+use crate::dialect::Dialect;
+use crate::schema::{Column, ForeignKey, Index, Schema, Table};
+use crate::types::{ColumnType, FkAction};
+
+/// `schema` as `dialect` would report it.
+pub fn canonical(schema: &Schema, dialect: Dialect) -> Schema {
+    let mut out = Schema {
+        tables: schema
+            .tables
+            .iter()
+            .map(|t| canonical_table(t, dialect))
+            .collect(),
+        enums: match dialect {
+            Dialect::Postgres => schema
+                .enums
+                .iter()
+                .map(|e| {
+                    let mut e = e.clone();
+                    e.schema = scope_schema(e.schema.as_deref(), dialect);
+                    e
+                })
+                .collect(),
+            Dialect::Mysql | Dialect::Sqlite => Vec::new(),
+        },
+    };
+    out.sort();
+    out
+}
+
+/// The schema name as the dialect reports it: PostgreSQL's `public` is the unnamed default;
+/// MySQL and SQLite read one database, whose tables are unnamed.
+fn scope_schema(schema: Option<&str>, dialect: Dialect) -> Option<String> {
+    match (dialect, schema) {
+        (Dialect::Postgres, Some("public")) | (_, None) => None,
+        (Dialect::Postgres, Some(s)) => Some(s.to_owned()),
+        (Dialect::Mysql | Dialect::Sqlite, Some(_)) => None,
+    }
+}
+
+fn canonical_table(table: &Table, dialect: Dialect) -> Table {
+    let pk_columns: Vec<&str> = table
+        .primary_key
+        .iter()
+        .flat_map(|pk| pk.columns.iter().map(String::as_str))
+        .collect();
+    Table {
+        schema: scope_schema(table.schema.as_deref(), dialect),
+        name: table.name.clone(),
+        columns: table
+            .columns
+            .iter()
+            .map(|c| canonical_column(c, pk_columns.contains(&c.name.as_str()), dialect))
+            .collect(),
+        primary_key: table.primary_key.as_ref().map(|pk| {
+            let mut pk = pk.clone();
+            pk.name = None;
+            pk
+        }),
+        indexes: table
+            .indexes
+            .iter()
+            .filter(|i| !i.implicit)
+            .map(|i| canonical_index(i, dialect))
+            .collect(),
+        foreign_keys: table
+            .foreign_keys
+            .iter()
+            .map(|fk| canonical_foreign_key(fk, dialect))
+            .collect(),
+        checks: table.checks.clone(),
+        comment: canonical_comment(table.comment.as_deref(), dialect),
+    }
+}
+
+fn canonical_comment(comment: Option<&str>, dialect: Dialect) -> Option<String> {
+    match (dialect, comment) {
+        (Dialect::Sqlite, _) | (_, None | Some("")) => None,
+        (_, Some(c)) => Some(c.to_owned()),
+    }
+}
+
+fn canonical_column(column: &Column, in_primary_key: bool, dialect: Dialect) -> Column {
+    let ty = canonical_column_type(&column.ty, dialect);
+    let default = match (&column.default, column.auto_increment, &column.generated) {
+        (Some(default), false, None) => dialect.canonical_default(default, &column.ty),
+        _ => None,
+    };
+    Column {
+        name: column.name.clone(),
+        nullable: column.nullable && !in_primary_key,
+        default,
+        auto_increment: column.auto_increment,
+        comment: canonical_comment(column.comment.as_deref(), dialect),
+        generated: column.generated.clone(),
+        extra: match dialect {
+            Dialect::Mysql => column.extra.as_deref().and_then(on_update_clause),
+            Dialect::Postgres | Dialect::Sqlite => None,
+        },
+        renamed_from: None,
+        collation: column.collation.clone(),
+        identity_always: column.identity_always && dialect == Dialect::Postgres,
+        ty,
+    }
+}
+
+fn canonical_column_type(ty: &ColumnType, dialect: Dialect) -> ColumnType {
+    match (dialect, dialect.canonical_type(ty)) {
+        (
+            Dialect::Postgres,
+            ColumnType::Enum {
+                schema,
+                name,
+                values,
+            },
+        ) => ColumnType::Enum {
+            schema: scope_schema(schema.as_deref(), dialect),
+            name,
+            values,
+        },
+        (Dialect::Postgres, ColumnType::Array { of }) => ColumnType::Array {
+            of: Box::new(canonical_column_type(&of, dialect)),
+        },
+        (_, other) => other,
+    }
+}
+
+/// MySQL's `ON UPDATE CURRENT_TIMESTAMP[(n)]`, the one `extra` clause the catalog reports,
+/// normalised to upper case; anything else in `extra` is not comparable.
+fn on_update_clause(extra: &str) -> Option<String> {
+    let folded = extra.split_whitespace().collect::<Vec<_>>().join(" ");
+    let upper = folded.to_ascii_uppercase();
+    let rest = upper.strip_prefix("ON UPDATE ")?;
+    let rest = rest.replace("CURRENT_TIMESTAMP()", "CURRENT_TIMESTAMP");
+    let rest = rest.replace("NOW()", "CURRENT_TIMESTAMP");
+    Some(format!("ON UPDATE {rest}"))
+}
+
+fn canonical_index(index: &Index, dialect: Dialect) -> Index {
+    let mut index = index.clone();
+    if dialect == Dialect::Mysql {
+        index.constraint = false;
+    }
+    if index
+        .method
+        .as_deref()
+        .is_some_and(|m| m.eq_ignore_ascii_case("btree"))
+    {
+        index.method = None;
+    }
+    index
+}
+
+fn canonical_foreign_key(fk: &ForeignKey, dialect: Dialect) -> ForeignKey {
+    let action = |a: Option<FkAction>| match (dialect, a) {
+        (_, Some(FkAction::NoAction)) => None,
+        // InnoDB treats RESTRICT and NO ACTION alike, and MariaDB reports RESTRICT for both.
+        (Dialect::Mysql, Some(FkAction::Restrict)) => None,
+        (_, other) => other,
+    };
+    ForeignKey {
+        name: fk.name.clone(),
+        columns: fk.columns.clone(),
+        ref_schema: match dialect {
+            Dialect::Sqlite => None,
+            _ => scope_schema_keep_foreign(fk.ref_schema.as_deref(), dialect),
+        },
+        ref_table: fk.ref_table.clone(),
+        ref_columns: fk.ref_columns.clone(),
+        on_delete: action(fk.on_delete),
+        on_update: action(fk.on_update),
+        deferrable: match dialect {
+            Dialect::Mysql => None,
+            _ => fk.deferrable,
+        },
+    }
+}
+
+/// A foreign key's target schema: on MySQL another database stays named.
+fn scope_schema_keep_foreign(schema: Option<&str>, dialect: Dialect) -> Option<String> {
+    match (dialect, schema) {
+        (Dialect::Mysql, Some(s)) => Some(s.to_owned()),
+        _ => scope_schema(schema, dialect),
+    }
+}
+
+/// Where `stated` leaves an index, foreign key, unique constraint or check unnamed (the database
+/// picks the name), forgets the name of its structural counterpart in `actual`, so that the two
+/// compare equal. Both schemas should be canonical.
+pub fn forget_unstated_names(stated: &Schema, actual: &mut Schema) {
+    for table in &mut actual.tables {
+        let Some(expected) = stated.table(table.schema.as_deref(), &table.name) else {
+            continue;
+        };
+        for index in expected.indexes.iter().filter(|i| i.name.is_none()) {
+            if let Some(found) = table
+                .indexes
+                .iter_mut()
+                .find(|i| i.name.is_some() && same_index(i, index))
+            {
+                found.name = None;
+            }
+        }
+        for fk in expected.foreign_keys.iter().filter(|f| f.name.is_none()) {
+            if let Some(found) = table.foreign_keys.iter_mut().find(|f| {
+                f.name.is_some()
+                    && ForeignKey {
+                        name: None,
+                        ..(*f).clone()
+                    } == *fk
+            }) {
+                found.name = None;
+            }
+        }
+        for check in expected.checks.iter().filter(|c| c.name.is_none()) {
+            if let Some(found) = table
+                .checks
+                .iter_mut()
+                .find(|c| c.name.is_some() && c.expr == check.expr)
+            {
+                found.name = None;
+            }
+        }
+        table.sort_parts();
+    }
+}
+
+fn same_index(a: &Index, b: &Index) -> bool {
+    Index {
+        name: None,
+        ..a.clone()
+    } == Index {
+        name: None,
+        ..b.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{IndexPart, PrimaryKey};
+    use crate::types::{DefaultValue, Literal, StringLen};
+
+    fn users(schema: Option<&str>) -> Table {
+        let mut t = Table::new(schema.map(str::to_owned), "users");
+        let mut id = Column::new("id", ColumnType::int(4));
+        id.auto_increment = true;
+        id.nullable = true;
+        let mut email = Column::new(
+            "email",
+            ColumnType::String {
+                len: StringLen::N(40),
+            },
+        );
+        email.default = Some(DefaultValue::Literal(Literal::String("x".into())));
+        email.renamed_from = Some("mail".into());
+        t.columns = vec![id, email];
+        t.primary_key = Some(PrimaryKey {
+            name: Some("pk-users".into()),
+            columns: vec!["id".into()],
+        });
+        t.indexes.push(Index {
+            unique: true,
+            constraint: true,
+            ..Index::on_columns(None, ["email"])
+        });
+        t
+    }
+
+    #[test]
+    fn public_is_the_unnamed_schema_and_model_only_facts_are_erased() {
+        let model = Schema {
+            tables: vec![users(Some("public"))],
+            enums: vec![],
+        };
+        let c = canonical(&model, Dialect::Postgres);
+        let t = &c.tables[0];
+        assert_eq!(t.schema, None);
+        assert_eq!(t.primary_key.as_ref().unwrap().name, None);
+        assert!(!t.columns[0].nullable, "primary key columns are NOT NULL");
+        assert_eq!(t.columns[1].renamed_from, None);
+        assert_eq!(canonical(&c, Dialect::Postgres), c, "idempotent");
+    }
+
+    #[test]
+    fn database_names_are_forgotten_where_the_model_states_none() {
+        let model = canonical(
+            &Schema {
+                tables: vec![users(None)],
+                enums: vec![],
+            },
+            Dialect::Postgres,
+        );
+        let mut db = model.clone();
+        db.tables[0].indexes[0].name = Some("users_email_key".into());
+        db.tables[0].indexes.push(Index::on_columns(
+            Some("idx-other".into()),
+            [IndexPart::column("id").column_name().unwrap()],
+        ));
+        forget_unstated_names(&model, &mut db);
+        assert_eq!(db.tables[0].indexes[0].name, None);
+        assert_eq!(db.tables[0].indexes[1].name.as_deref(), Some("idx-other"));
+    }
+}

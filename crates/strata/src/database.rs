@@ -1,0 +1,64 @@
+//! The live database: which part of it is in scope, and reading it.
+
+use std::collections::BTreeSet;
+
+use anyhow::{Context, bail};
+use strata_introspect::Scope;
+use strata_ir::{Dialect, Schema};
+
+use crate::config::Config;
+
+/// Tables strata and SeaORM keep for their own bookkeeping; never part of a schema comparison.
+const BOOKKEEPING: &[&str] = &["strata_revisions", "seaql_migrations"];
+
+/// The configured database URL, or the message that says where to set one.
+pub fn url(config: &Config) -> anyhow::Result<&str> {
+    match config.database_url.as_deref() {
+        Some(url) => Ok(url),
+        None => bail!(
+            "no database URL: set `database_url` in strata.toml, set DATABASE_URL (or put it in .env), or pass --database-url"
+        ),
+    }
+}
+
+/// What to read: the configured PostgreSQL schemas, else `public` plus the schemas the entities
+/// name; the configured `ignore` patterns plus strata's and SeaORM's bookkeeping tables.
+pub fn scope(config: &Config) -> Scope {
+    let schemas = if config.schemas.is_empty() {
+        entity_schemas(config)
+    } else {
+        config.schemas.clone()
+    };
+    let mut ignore = config.ignore.clone();
+    ignore.extend(BOOKKEEPING.iter().map(|s| s.to_string()));
+    Scope { schemas, ignore }
+}
+
+/// `public` plus every `schema_name` the entities use; just `public` when the entities cannot be
+/// read (reading the database must not depend on them).
+fn entity_schemas(config: &Config) -> Vec<String> {
+    let mut schemas = BTreeSet::from(["public".to_owned()]);
+    if let Ok(reading) = crate::models::read_quietly(&config.models) {
+        schemas.extend(
+            reading
+                .schema
+                .tables
+                .iter()
+                .filter_map(|t| t.schema.clone()),
+        );
+    }
+    schemas.into_iter().collect()
+}
+
+/// Reads the configured database.
+pub fn introspect(config: &Config) -> anyhow::Result<(Schema, Dialect)> {
+    let url = url(config)?;
+    let dialect = crate::config::dialect_of_url(url)?;
+    let scope = scope(config);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let schema = runtime.block_on(strata_introspect::introspect(url, &scope))?;
+    Ok((schema, dialect))
+}
