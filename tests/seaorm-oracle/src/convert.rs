@@ -13,8 +13,8 @@ use sea_query::{
     Value,
 };
 use strata_ir::{
-    Column, ColumnType, DefaultValue, EnumType, FkAction, ForeignKey, Generated, Index, Literal,
-    PrimaryKey, Schema, StringLen, Table,
+    Column, ColumnType, DefaultValue, Dialect, EnumType, FkAction, ForeignKey, Generated, Index,
+    Literal, PrimaryKey, Schema, StringLen, Table,
 };
 
 /// SeaORM's statements for one entity.
@@ -30,6 +30,47 @@ pub struct Derived {
     /// `create_enum_from_entity` (PostgreSQL backend), rendered: sea-query's
     /// `TypeCreateStatement` has no getters.
     pub enum_types: Vec<String>,
+    /// The SQL SeaORM runs to create the entity, per backend that can hold it (sea-query
+    /// panics on types a backend lacks, such as arrays on MySQL).
+    pub ddl: Vec<BackendDdl>,
+}
+
+/// What SeaORM executes on one backend to create an entity's table.
+#[derive(Debug, Clone)]
+pub struct BackendDdl {
+    pub dialect: Dialect,
+    /// `CREATE TYPE` statements (PostgreSQL only).
+    pub types: Vec<String>,
+    pub table: String,
+    pub indexes: Vec<String>,
+}
+
+fn backend_ddl<E: EntityTrait>(entity: E, dialect: Dialect) -> BackendDdl {
+    let backend = match dialect {
+        Dialect::Postgres => DbBackend::Postgres,
+        Dialect::Mysql => DbBackend::MySql,
+        Dialect::Sqlite => DbBackend::Sqlite,
+    };
+    let schema = sea_orm::Schema::new(backend);
+    BackendDdl {
+        dialect,
+        types: match dialect {
+            Dialect::Postgres => schema
+                .create_enum_from_entity(entity)
+                .iter()
+                .map(|t| backend.build(t).to_string())
+                .collect(),
+            Dialect::Mysql | Dialect::Sqlite => Vec::new(),
+        },
+        table: backend
+            .build(&schema.create_table_from_entity(entity))
+            .to_string(),
+        indexes: schema
+            .create_index_from_entity(entity)
+            .iter()
+            .map(|i| backend.build(i).to_string())
+            .collect(),
+    }
 }
 
 /// Collects SeaORM's statements for `entity`.
@@ -47,6 +88,13 @@ pub fn derive<E: EntityTrait>(entity: E) -> Derived {
             .create_enum_from_entity(entity)
             .iter()
             .map(|t| t.to_string(PostgresQueryBuilder))
+            .collect(),
+        ddl: Dialect::ALL
+            .into_iter()
+            .filter_map(|d| {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| backend_ddl(entity, d)))
+                    .ok()
+            })
             .collect(),
     }
 }

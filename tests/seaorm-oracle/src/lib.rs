@@ -10,7 +10,7 @@
 
 pub mod convert;
 
-pub use convert::{Derived, derive, to_schema};
+pub use convert::{BackendDdl, Derived, derive, to_schema};
 
 /// The fixture sets compiled here, as `(name, directory under fixtures/model/ok)`, and SeaORM's
 /// schema for each. Every entity of a set must be listed: a forgotten one shows up as a table
