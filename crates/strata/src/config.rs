@@ -72,12 +72,16 @@ impl Config {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| cwd.clone());
         let dotenv = dotenv_database_url(&base);
+        // An SQLite path in the file is relative to the file, like every other path there.
+        let file_url = parsed
+            .database_url
+            .map(|url| sqlite_relative_to(&url, &base));
         let database_url = args
             .database_url
             .clone()
             .or_else(|| std::env::var("DATABASE_URL").ok())
             .or(dotenv)
-            .or(parsed.database_url);
+            .or(file_url);
         let resolve = |flag: &Option<PathBuf>, from_file: Option<PathBuf>, default: &str| match flag
         {
             Some(p) => p.clone(),
@@ -102,6 +106,25 @@ impl Config {
     pub fn dialect(&self) -> anyhow::Result<Option<Dialect>> {
         self.database_url.as_deref().map(dialect_of_url).transpose()
     }
+}
+
+/// `sqlite:dev.db` read from a file in `base` → `sqlite:<base>/dev.db`; other URLs unchanged.
+fn sqlite_relative_to(url: &str, base: &Path) -> String {
+    let Some(rest) = url.strip_prefix("sqlite:") else {
+        return url.to_owned();
+    };
+    let (prefix, path_and_query) = match rest.strip_prefix("//") {
+        Some(r) => ("sqlite://", r),
+        None => ("sqlite:", rest),
+    };
+    let (path, query) = match path_and_query.split_once('?') {
+        Some((p, q)) => (p, format!("?{q}")),
+        None => (path_and_query, String::new()),
+    };
+    if path.is_empty() || path == ":memory:" || Path::new(path).is_absolute() {
+        return url.to_owned();
+    }
+    format!("{prefix}{}{query}", base.join(path).display())
 }
 
 fn find_upwards(start: &Path) -> Option<PathBuf> {
@@ -135,5 +158,32 @@ pub fn dialect_of_url(url: &str) -> anyhow::Result<Dialect> {
         _ => bail!(
             "the database URL scheme `{scheme}:` is not supported; use postgres://, mysql:// or sqlite:"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_paths_in_the_file_are_relative_to_it() {
+        let base = Path::new("/srv/app");
+        assert_eq!(
+            sqlite_relative_to("sqlite:dev.db", base),
+            "sqlite:/srv/app/dev.db"
+        );
+        assert_eq!(
+            sqlite_relative_to("sqlite://data/dev.db?mode=rwc", base),
+            "sqlite:///srv/app/data/dev.db?mode=rwc"
+        );
+        assert_eq!(sqlite_relative_to("sqlite:/abs.db", base), "sqlite:/abs.db");
+        assert_eq!(
+            sqlite_relative_to("sqlite::memory:", base),
+            "sqlite::memory:"
+        );
+        assert_eq!(
+            sqlite_relative_to("postgres://h/db", base),
+            "postgres://h/db"
+        );
     }
 }
