@@ -8,7 +8,7 @@
 //! indexes) and folds equivalent spellings (types and defaults through the dialect's own
 //! spell/parse pair, `public` as the unnamed schema, `NO ACTION` as the unstated action).
 //! Names that one side leaves to the database are reconciled separately by
-//! [`forget_unstated_names`], since they are only comparable against a counterpart.
+//! [`reconcile_names`], since they are only comparable against a counterpart.
 
 use crate::dialect::Dialect;
 use crate::schema::{Column, ForeignKey, Index, Schema, Table};
@@ -85,9 +85,26 @@ fn canonical_table(table: &Table, dialect: Dialect) -> Table {
 }
 
 fn canonical_comment(comment: Option<&str>, dialect: Dialect) -> Option<String> {
-    match (dialect, comment) {
+    match (dialect, comment.map(strip_renamed_from_marker)) {
         (Dialect::Sqlite, _) | (_, None | Some("")) => None,
         (_, Some(c)) => Some(c.to_owned()),
+    }
+}
+
+/// SeaORM records `renamed_from = "old"` in the column comment it creates (`renamed_from
+/// "old"`, after `; ` when there is a real comment); that marker is SeaORM's bookkeeping, not a
+/// comment anyone wrote.
+pub fn strip_renamed_from_marker(comment: &str) -> &str {
+    const MARK: &str = "renamed_from \"";
+    match comment.rfind(MARK) {
+        Some(at)
+            if comment.ends_with('"')
+                && comment.len() > at + MARK.len()
+                && (at == 0 || comment[..at].ends_with("; ")) =>
+        {
+            comment[..at].strip_suffix("; ").unwrap_or("")
+        }
+        _ => comment,
     }
 }
 
@@ -195,44 +212,72 @@ fn scope_schema_keep_foreign(schema: Option<&str>, dialect: Dialect) -> Option<S
     }
 }
 
-/// Where `stated` leaves an index, foreign key, unique constraint or check unnamed (the database
-/// picks the name), forgets the name of its structural counterpart in `actual`, so that the two
-/// compare equal. Both schemas should be canonical.
-pub fn forget_unstated_names(stated: &Schema, actual: &mut Schema) {
-    for table in &mut actual.tables {
-        let Some(expected) = stated.table(table.schema.as_deref(), &table.name) else {
+/// Where either side leaves an index, foreign key, unique constraint or check unnamed (the
+/// database picks the name, or the tool that created it wrote none), forgets the name of its
+/// structural counterpart on the other side, so that the two compare equal. Both schemas should
+/// be canonical.
+pub fn reconcile_names(left: &mut Schema, right: &mut Schema) {
+    for l in &mut left.tables {
+        let Some(r) = right
+            .tables
+            .iter_mut()
+            .find(|r| r.schema == l.schema && r.name == l.name)
+        else {
             continue;
         };
-        for index in expected.indexes.iter().filter(|i| i.name.is_none()) {
-            if let Some(found) = table
-                .indexes
-                .iter_mut()
-                .find(|i| i.name.is_some() && same_index(i, index))
-            {
-                found.name = None;
-            }
+        reconcile(&mut l.indexes, &mut r.indexes, |i| &mut i.name, same_index);
+        reconcile(
+            &mut l.foreign_keys,
+            &mut r.foreign_keys,
+            |f| &mut f.name,
+            |a, b| {
+                ForeignKey {
+                    name: None,
+                    ..a.clone()
+                } == ForeignKey {
+                    name: None,
+                    ..b.clone()
+                }
+            },
+        );
+        reconcile(
+            &mut l.checks,
+            &mut r.checks,
+            |c| &mut c.name,
+            |a, b| a.expr == b.expr,
+        );
+        l.sort_parts();
+        r.sort_parts();
+    }
+}
+
+/// Pairs each unnamed item of one list with a named structural twin in the other and clears the
+/// twin's name.
+fn reconcile<T>(
+    left: &mut [T],
+    right: &mut [T],
+    name: impl Fn(&mut T) -> &mut Option<String>,
+    same: impl Fn(&T, &T) -> bool,
+) {
+    forget_twins(left, right, &name, &same);
+    forget_twins(right, left, &name, &same);
+}
+
+fn forget_twins<T>(
+    unnamed: &mut [T],
+    named: &mut [T],
+    name: &impl Fn(&mut T) -> &mut Option<String>,
+    same: &impl Fn(&T, &T) -> bool,
+) {
+    for item in unnamed.iter_mut() {
+        if name(item).is_some() {
+            continue;
         }
-        for fk in expected.foreign_keys.iter().filter(|f| f.name.is_none()) {
-            if let Some(found) = table.foreign_keys.iter_mut().find(|f| {
-                f.name.is_some()
-                    && ForeignKey {
-                        name: None,
-                        ..(*f).clone()
-                    } == *fk
-            }) {
-                found.name = None;
-            }
+        let twin =
+            (0..named.len()).find(|&j| name(&mut named[j]).is_some() && same(item, &named[j]));
+        if let Some(j) = twin {
+            *name(&mut named[j]) = None;
         }
-        for check in expected.checks.iter().filter(|c| c.name.is_none()) {
-            if let Some(found) = table
-                .checks
-                .iter_mut()
-                .find(|c| c.name.is_some() && c.expr == check.expr)
-            {
-                found.name = None;
-            }
-        }
-        table.sort_parts();
     }
 }
 
@@ -308,8 +353,34 @@ mod tests {
             Some("idx-other".into()),
             [IndexPart::column("id").column_name().unwrap()],
         ));
-        forget_unstated_names(&model, &mut db);
+        let mut model = model;
+        reconcile_names(&mut model, &mut db);
         assert_eq!(db.tables[0].indexes[0].name, None);
         assert_eq!(db.tables[0].indexes[1].name.as_deref(), Some("idx-other"));
+        // And the other way round: a name the database lacks is forgotten on the model side.
+        let mut unnamed = db.clone();
+        unnamed.tables[0].indexes[1].name = None;
+        reconcile_names(&mut db, &mut unnamed);
+        assert_eq!(
+            db.tables[0]
+                .indexes
+                .iter()
+                .filter(|i| i.name.is_none())
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn seaorms_renamed_from_marker_is_not_a_comment() {
+        assert_eq!(strip_renamed_from_marker("renamed_from \"nick\""), "");
+        assert_eq!(
+            strip_renamed_from_marker("shown name; renamed_from \"nick\""),
+            "shown name"
+        );
+        assert_eq!(
+            strip_renamed_from_marker("renamed from nick"),
+            "renamed from nick"
+        );
     }
 }
