@@ -192,6 +192,9 @@ fn column_definition(
         sql.push_str(" AUTO_INCREMENT");
     }
     if rowid {
+        if let Some(name) = table.primary_key.as_ref().and_then(|pk| pk.name.as_ref()) {
+            let _ = write!(sql, " CONSTRAINT {}", dialect.quote(name));
+        }
         sql.push_str(" PRIMARY KEY AUTOINCREMENT");
     }
     if dialect == Dialect::Mysql
@@ -322,10 +325,13 @@ fn foreign_key(fk: &ForeignKey, dialect: Dialect) -> String {
     };
     let _ = write!(
         sql,
-        "FOREIGN KEY ({}) REFERENCES {target} ({})",
-        quote_list(&fk.columns, dialect),
-        quote_list(&fk.ref_columns, dialect)
+        "FOREIGN KEY ({}) REFERENCES {target}",
+        quote_list(&fk.columns, dialect)
     );
+    // SQLite lets a key name no target columns (the parent's primary key is meant).
+    if !fk.ref_columns.is_empty() {
+        let _ = write!(sql, " ({})", quote_list(&fk.ref_columns, dialect));
+    }
     if let Some(action) = fk.on_delete {
         let _ = write!(sql, " ON DELETE {}", action.sql());
     }
