@@ -182,6 +182,17 @@ async fn differences(
     let mut expected = canonical(&model, dialect);
     let mut actual = canonical(&read, dialect);
     reconcile_names(&mut expected, &mut actual);
+    // sea-query writes no PostgreSQL comments (it has no COMMENT ON), so a database SeaORM
+    // created lacks them: real drift that `strata check` reports and `autogenerate` repairs,
+    // not a reading error. Compared without comments there.
+    if creator == Creator::SeaOrm && dialect == Dialect::Postgres {
+        for t in &mut expected.tables {
+            t.comment = None;
+            for c in &mut t.columns {
+                c.comment = None;
+            }
+        }
+    }
     // Check constraints are outside the entities' authority (a SeaORM `extra = "CHECK ..."` is
     // raw SQL the database rewrites): the differ reports them as unmanaged, never as drift.
     for t in expected.tables.iter_mut().chain(actual.tables.iter_mut()) {

@@ -86,6 +86,18 @@ fn expected_difference(
                 "PostgreSQL enum type names are quoted by strata, bare in sea-query",
             ))
         }
+        // PostgreSQL rejects a modifier on money ("type modifier is not allowed").
+        (
+            Dialect::Postgres,
+            ColumnType::Money {
+                precision: Some((p, sc)),
+            },
+        ) => Some((
+            Some("money".to_owned()),
+            Some(format!("money({p}, {sc})")),
+            "PostgreSQL's money takes no precision: sea-query writes `money(p, s)`, which the \
+             server rejects; strata writes `money`",
+        )),
         // sea-query writes the word `unsupported` as the type; strata refuses the type.
         (Dialect::Mysql, ColumnType::Interval { .. }) => Some((
             None,

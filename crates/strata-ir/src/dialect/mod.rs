@@ -136,8 +136,12 @@ impl Dialect {
     pub fn canonical_type(self, ty: &ColumnType) -> ColumnType {
         match (self, ty) {
             (Dialect::Postgres, ColumnType::Enum { .. }) => ty.clone(),
-            (Dialect::Postgres, ColumnType::Array { of }) => ColumnType::Array {
-                of: Box::new(self.canonical_type(of)),
+            // PostgreSQL records no dimensions: `integer[][]` is reported as `integer[]`.
+            (Dialect::Postgres, ColumnType::Array { of }) => match self.canonical_type(of) {
+                inner @ ColumnType::Array { .. } => inner,
+                inner => ColumnType::Array {
+                    of: Box::new(inner),
+                },
             },
             _ => match self.spell_type(ty) {
                 Ok(sql) => self.parse_type(&sql),
