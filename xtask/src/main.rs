@@ -2,6 +2,9 @@
 //!
 //! - `bench models [--files N] [--runs R]`: generates N SeaORM entity files and times
 //!   `strata schema models` (release build) reading them, best and median of R runs.
+//! - `bench introspect [--tables N] [--dialect D] [--runs R] [--sea-schema auto|always|never]`:
+//!   loads a generated schema of N tables into fresh databases and times strata's introspection
+//!   against sea-schema's discovery (`--help` for the details).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,14 +12,20 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+mod bench_introspect;
 mod gen_entities;
+mod gen_schema;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("bench") => bench(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask bench models [--files N] [--runs R]");
+            eprintln!(
+                "usage: cargo xtask bench models [--files N] [--runs R]\n       \
+                 cargo xtask bench introspect [--tables N] [--dialect D] [--runs R] \
+                 [--sea-schema auto|always|never] (--help for more)"
+            );
             std::process::exit(2);
         }
     }
@@ -43,7 +52,8 @@ fn workspace_root() -> PathBuf {
 fn bench(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("models") => bench_models(flag(args, "--files", 1000)?, flag(args, "--runs", 10)?),
-        other => bail!("unknown benchmark {other:?}; available: models"),
+        Some("introspect") => bench_introspect::run(&args[1..]),
+        other => bail!("unknown benchmark {other:?}; available: models, introspect"),
     }
 }
 
@@ -56,7 +66,11 @@ fn release_binary(root: &Path) -> anyhow::Result<PathBuf> {
     if !status.success() {
         bail!("cargo build --release -p strata failed");
     }
-    Ok(root.join("target/release/strata"))
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|dir| root.join(dir))
+        .unwrap_or_else(|| root.join("target"));
+    Ok(target.join("release/strata"))
 }
 
 fn bench_models(files: usize, runs: usize) -> anyhow::Result<()> {
