@@ -341,7 +341,11 @@ async fn measure(db: &BenchDb, model: &Model, opts: &Options, row: &mut Row) -> 
         }
         SeaMode::Auto if n > 1000 => Sea::Skipped("skipped (N > 1000)".into()),
         _ => {
-            let once_above = if dialect == Dialect::Postgres { 100 } else { 300 };
+            let once_above = if dialect == Dialect::Postgres {
+                100
+            } else {
+                300
+            };
             let runs = if n > once_above { 1 } else { opts.runs };
             eprintln!("{dialect}: sea-schema, {runs} run(s)...");
             let deadline = Instant::now() + Duration::from_secs(opts.sea_timeout);

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use strata_ir::dialect::strip_outer_parens;
 use strata_ir::{
     Check, Column, ColumnType, DefaultValue, Dialect, FkAction, ForeignKey, Generated, Index,
     IndexPart, PrimaryKey, Schema, Table,
@@ -249,8 +250,8 @@ fn json_check(clause: &str, table: &mut Table) -> bool {
 /// adds them; MariaDB 10.11 reports the text without).
 fn expression(flavour: Flavour, text: &str) -> String {
     match flavour {
-        Flavour::MariaDb => strip_parens(text.trim()).to_owned(),
-        Flavour::Mysql(_) => strip_parens(unescape(text).trim()).to_owned(),
+        Flavour::MariaDb => strip_outer_parens(text.trim(), Dialect::Mysql).to_owned(),
+        Flavour::Mysql(_) => strip_outer_parens(unescape(text).trim(), Dialect::Mysql).to_owned(),
     }
 }
 
@@ -411,47 +412,6 @@ fn all_digits(text: &str) -> bool {
 
 fn non_empty(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
-}
-
-/// Removes parentheses that enclose the whole text: `((a > 0))` is `a > 0`, `(a) or (b)` stays.
-fn strip_parens(mut text: &str) -> &str {
-    while let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
-        if !balanced(inner) {
-            break;
-        }
-        text = inner.trim();
-    }
-    text
-}
-
-/// Whether every parenthesis outside quotes is matched within `text`.
-fn balanced(text: &str) -> bool {
-    let mut depth = 0i32;
-    let mut quote: Option<char> = None;
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match quote {
-            Some(q) => {
-                if c == '\\' && q != '`' {
-                    chars.next();
-                } else if c == q {
-                    quote = None;
-                }
-            }
-            None => match c {
-                '\'' | '"' | '`' => quote = Some(c),
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth < 0 {
-                        return false;
-                    }
-                }
-                _ => {}
-            },
-        }
-    }
-    depth == 0 && quote.is_none()
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use strata_ir::dialect::strip_outer_parens;
 use strata_ir::{
     Check, Column, ColumnType, Deferrable, Dialect, EnumType, FkAction, ForeignKey, Generated,
     Index, IndexPart, PrimaryKey, Schema, Table,
@@ -217,7 +218,7 @@ fn index(row: IndexRow, names: &HashMap<(i64, i16), String>) -> Option<Index> {
     for k in 0..keys {
         parts.push(match (row.columns[k], &row.exprs[k]) {
             (0, Some(sql)) => IndexPart::Expr {
-                sql: strip_parens(sql).to_owned(),
+                sql: strip_outer_parens(sql, Dialect::Postgres).to_owned(),
             },
             (0, None) => return None,
             (attnum, _) => IndexPart::Column {
@@ -238,35 +239,6 @@ fn index(row: IndexRow, names: &HashMap<(i64, i16), String>) -> Option<Index> {
         method: (row.method != "btree").then_some(row.method),
         implicit: false,
     })
-}
-
-/// `pg_get_indexdef` wraps expressions other than function calls in parentheses; the model
-/// keeps the bare expression (`n + 1`), which the emitter parenthesises again.
-fn strip_parens(sql: &str) -> &str {
-    let sql = sql.trim();
-    let Some(inner) = sql.strip_prefix('(').and_then(|s| s.strip_suffix(')')) else {
-        return sql;
-    };
-    let mut depth = 0i32;
-    let mut quote: Option<char> = None;
-    for c in inner.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '\'' | '"' => quote = Some(c),
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth < 0 {
-                        return sql;
-                    }
-                }
-                _ => {}
-            },
-        }
-    }
-    if depth == 0 { inner.trim() } else { sql }
 }
 
 #[cfg(test)]
@@ -457,13 +429,5 @@ table shop.orders
             mood.default,
             Some(DefaultValue::Literal(Literal::String("ok".into())))
         );
-    }
-
-    #[test]
-    fn expression_parentheses_are_removed_only_when_they_enclose_everything() {
-        assert_eq!(strip_parens("(n + 1)"), "n + 1");
-        assert_eq!(strip_parens("lower(email)"), "lower(email)");
-        assert_eq!(strip_parens("(a) + (b)"), "(a) + (b)");
-        assert_eq!(strip_parens("(')')"), "')'");
     }
 }

@@ -21,6 +21,8 @@ use crate::types::{ColumnType, DefaultValue, Literal};
 
 pub(crate) mod spelling;
 
+pub use spelling::strip_outer_parens;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Dialect {

@@ -4,7 +4,7 @@
 //! `int`, quoted against bare literal defaults) both forms are accepted and mean the same type.
 
 use super::spelling::{Spelling, unquote};
-use super::{Dialect, precision_suffix};
+use super::{Dialect, precision_suffix, strip_outer_parens};
 use crate::types::{ColumnType, DefaultValue, Literal, StringLen};
 
 pub(super) fn spell(ty: &ColumnType) -> Option<String> {
@@ -75,7 +75,7 @@ pub(super) fn spell(ty: &ColumnType) -> Option<String> {
     })
 }
 
-/// Reads a native spelling back; see [`super::Dialect::parse_type`].
+/// Reads a native spelling back; see [`Dialect::parse_type`].
 ///
 /// Accepts `COLUMN_TYPE` as MariaDB writes it (`int(11)`, `int(10) unsigned`, `tinyint(1)`,
 /// `year(4)`, `decimal(10,0)`), as MySQL 8 writes it (`int`, `int unsigned`, `tinyint(1)`,
@@ -296,7 +296,7 @@ fn kind(ty: &ColumnType) -> Kind {
     }
 }
 
-/// Reads a stored default back; see [`super::Dialect::parse_default`].
+/// Reads a stored default back; see [`Dialect::parse_default`].
 ///
 /// Accepts MariaDB's `COLUMN_DEFAULT` (string literals quoted as `'it''s'` with backslashes
 /// escaped, numbers bare, the text `NULL` for a default of null, `current_timestamp()`,
@@ -312,7 +312,7 @@ fn kind(ty: &ColumnType) -> Kind {
 /// `CURRENT_TIMESTAMP` (with a precision when one is given), `curdate()` `CURRENT_DATE` and
 /// `curtime()` `CURRENT_TIME`; other expressions are kept as written, outer parentheses removed.
 pub(super) fn parse_default(sql: &str, ty: &ColumnType) -> Option<DefaultValue> {
-    let text = strip_parens(sql.trim());
+    let text = strip_outer_parens(sql.trim(), Dialect::Mysql);
     if text.is_empty() || text.eq_ignore_ascii_case("null") {
         return None;
     }
@@ -468,47 +468,6 @@ fn expression(text: &str) -> String {
         Some(p) if p.bytes().all(|b| b.is_ascii_digit()) => format!("{canonical}({p})"),
         Some(_) => text.to_owned(),
     }
-}
-
-/// Removes parentheses that enclose the whole text: `((a + 1))` is `a + 1`, `(a) + (b)` stays.
-fn strip_parens(mut text: &str) -> &str {
-    while let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
-        if !balanced(inner) {
-            break;
-        }
-        text = inner.trim();
-    }
-    text
-}
-
-/// Whether every parenthesis outside quotes in `text` is matched within it.
-fn balanced(text: &str) -> bool {
-    let mut depth = 0i32;
-    let mut quote: Option<char> = None;
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match quote {
-            Some(q) => {
-                if c == '\\' && q != '`' {
-                    chars.next();
-                } else if c == q {
-                    quote = None;
-                }
-            }
-            None => match c {
-                '\'' | '"' | '`' => quote = Some(c),
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth < 0 {
-                        return false;
-                    }
-                }
-                _ => {}
-            },
-        }
-    }
-    depth == 0 && quote.is_none()
 }
 
 #[cfg(test)]

@@ -19,8 +19,8 @@
 //! typed by the column type; expressions keep their text, minus redundant outer parentheses, with
 //! the `CURRENT_TIMESTAMP` family spelled in upper case and `now()` read as `CURRENT_TIMESTAMP`.
 
-use super::precision_suffix;
 use super::spelling::{Spelling, fold, unquote};
+use super::{Dialect, precision_suffix, strip_outer_parens};
 use crate::types::{ColumnType, DefaultValue, Literal, StringLen};
 
 pub(super) fn spell(ty: &ColumnType) -> Option<String> {
@@ -83,14 +83,14 @@ pub(super) fn spell(ty: &ColumnType) -> Option<String> {
             None => "vector".into(),
         },
         ColumnType::Enum { schema, name, .. } => {
-            super::Dialect::Postgres.quote_qualified(schema.as_deref(), name)
+            Dialect::Postgres.quote_qualified(schema.as_deref(), name)
         }
         ColumnType::Array { of } => format!("{}[]", spell(of)?),
         ColumnType::Custom { sql } => sql.clone(),
     })
 }
 
-/// Reads a native spelling back; see [`super::Dialect::parse_type`].
+/// Reads a native spelling back; see [`Dialect::parse_type`].
 pub(super) fn parse(sql: &str) -> ColumnType {
     let sql = sql.trim();
     if let Some(element) = array_element(sql) {
@@ -210,9 +210,9 @@ fn parse_scalar(sql: &str) -> Option<ColumnType> {
     Some(ty)
 }
 
-/// Reads a stored default back; see [`super::Dialect::parse_default`].
+/// Reads a stored default back; see [`Dialect::parse_default`].
 pub(super) fn parse_default(sql: &str, ty: &ColumnType) -> Option<DefaultValue> {
-    let expr = strip_parens(sql.trim());
+    let expr = strip_outer_parens(sql.trim(), Dialect::Postgres);
     if expr.is_empty() {
         return None;
     }
@@ -286,9 +286,9 @@ enum Raw {
 /// Reads `expr` as a constant: a string literal, number, boolean or `NULL`, under any number of
 /// top-level casts and parentheses (`'-1'::integer`, `(-1)`, `'a'::"Status Kind"`).
 fn literal(expr: &str) -> Option<Raw> {
-    let mut expr = strip_parens(expr);
+    let mut expr = strip_outer_parens(expr, Dialect::Postgres);
     while let Some(operand) = cast_operand(expr) {
-        expr = strip_parens(operand);
+        expr = strip_outer_parens(operand, Dialect::Postgres);
     }
     if let Some(value) = unquote(expr, false) {
         return Some(Raw::Quoted(value));
@@ -362,45 +362,6 @@ fn top_level(expr: &str) -> impl Iterator<Item = (usize, char)> + '_ {
             _ => depth == 0,
         }
     })
-}
-
-/// Removes parentheses that enclose the whole expression: `((1 + 2))` → `1 + 2`.
-fn strip_parens(mut expr: &str) -> &str {
-    loop {
-        expr = expr.trim();
-        let Some(inner) = expr.strip_prefix('(').and_then(|e| e.strip_suffix(')')) else {
-            return expr;
-        };
-        // `(a) + (b)` starts and ends with parentheses that are not one pair.
-        if !balanced(inner) {
-            return expr;
-        }
-        expr = inner;
-    }
-}
-
-/// Whether parentheses never close below depth zero (outside quotes) and end at zero.
-fn balanced(expr: &str) -> bool {
-    let mut quote: Option<char> = None;
-    let mut depth = 0i32;
-    for c in expr.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '\'' | '"' => quote = Some(c),
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth < 0 {
-                        return false;
-                    }
-                }
-                _ => {}
-            },
-        }
-    }
-    depth == 0 && quote.is_none()
 }
 
 /// `-12`, `+3`, `1.50`, `.5`, `1e10`.

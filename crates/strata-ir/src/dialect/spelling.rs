@@ -138,9 +138,66 @@ pub(crate) fn unquote(text: &str, backslash: bool) -> Option<String> {
     Some(out)
 }
 
+/// The SQL text without surrounding whitespace and redundant outer parentheses: `((a + 1))` is
+/// `a + 1`, while `(a) + (b)` stays whole. Quoted strings and identifiers are skipped as the
+/// dialect quotes them (MySQL: backslash escapes and backticks; SQLite: also `[name]`).
+pub fn strip_outer_parens(sql: &str, dialect: super::Dialect) -> &str {
+    let mut text = sql.trim();
+    while text.starts_with('(') && closing_paren(text, dialect) == Some(text.len() - 1) {
+        text = text[1..text.len() - 1].trim();
+    }
+    text
+}
+
+/// The byte offset of the `)` that closes the `(` at the start of `text`.
+fn closing_paren(text: &str, dialect: super::Dialect) -> Option<usize> {
+    use super::Dialect;
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match quote {
+            Some(q) if c == '\\' && dialect == Dialect::Mysql && q != '`' => {
+                chars.next();
+            }
+            // A doubled quote closes and reopens, which comes to the same thing.
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '\'' | '"' => quote = Some(c),
+                '`' if dialect != Dialect::Postgres => quote = Some(c),
+                '[' if dialect == Dialect::Sqlite => quote = Some(']'),
+                '(' => depth += 1,
+                ')' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(i);
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Dialect;
+
+    #[test]
+    fn only_redundant_outer_parentheses_go() {
+        for d in Dialect::ALL {
+            assert_eq!(strip_outer_parens(" ((a + 1)) ", d), "a + 1");
+            assert_eq!(strip_outer_parens("(a) + (b)", d), "(a) + (b)");
+            assert_eq!(strip_outer_parens("(')')", d), "')'");
+            assert_eq!(strip_outer_parens("lower(x)", d), "lower(x)");
+            assert_eq!(strip_outer_parens("(", d), "(");
+        }
+        assert_eq!(strip_outer_parens(r"('\')')", Dialect::Mysql), r"'\')'");
+        assert_eq!(strip_outer_parens("([a)b])", Dialect::Sqlite), "[a)b]");
+    }
 
     fn check(sql: &str, base: &str, args: &[&str], tail: &str) {
         let s = Spelling::parse(sql);

@@ -6,6 +6,7 @@
 //! defaults as `PRAGMA table_xinfo` reports them ([`parse_default`]).
 
 use super::spelling::{Spelling, unquote};
+use super::{Dialect, strip_outer_parens};
 use crate::types::{ColumnType, DefaultValue, Literal, StringLen};
 
 pub(super) fn spell(ty: &ColumnType) -> Option<String> {
@@ -65,7 +66,7 @@ pub(super) fn spell(ty: &ColumnType) -> Option<String> {
     })
 }
 
-/// Reads a declared type back (case-insensitive; see [`super::Dialect::parse_type`]). strata's
+/// Reads a declared type back (case-insensitive; see [`Dialect::parse_type`]). strata's
 /// own spellings map to the type strata created them from, and hand-written names to the type
 /// strata would spell the same way, so that every result is its own canonical type (`BIGINT` is
 /// `int32`, as `integer` is: strata spells every 4- and 8-byte integer that way, and SQLite
@@ -166,7 +167,7 @@ fn known(s: &Spelling) -> Option<ColumnType> {
 }
 
 /// Reads a default back as `PRAGMA table_xinfo` reports it (see
-/// [`super::Dialect::parse_default`]): the text as written after `DEFAULT`, where SQLite has
+/// [`Dialect::parse_default`]): the text as written after `DEFAULT`, where SQLite has
 /// already dropped the parentheses of `DEFAULT (expr)`. Parentheses that remain are stripped too,
 /// so `(1)` is the literal `1`.
 ///
@@ -176,7 +177,7 @@ fn known(s: &Spelling) -> Option<ColumnType> {
 /// expression are [`DefaultValue::Expr`], with `CURRENT_TIMESTAMP`, `CURRENT_DATE` and
 /// `CURRENT_TIME` (and `now()`, `current_timestamp()`) uppercased.
 pub(super) fn parse_default(sql: &str, ty: &ColumnType) -> Option<DefaultValue> {
-    let text = strip_parens(sql);
+    let text = strip_outer_parens(sql, Dialect::Sqlite);
     if text.is_empty() || text.eq_ignore_ascii_case("null") {
         return None;
     }
@@ -363,43 +364,6 @@ fn expression(text: &str) -> String {
         return format!("X{rest}");
     }
     text.to_owned()
-}
-
-/// The text without surrounding whitespace and redundant outer parentheses: `((a + 1))` is
-/// `a + 1`, while `(a) + (b)` stays whole.
-fn strip_parens(sql: &str) -> &str {
-    let mut text = sql.trim();
-    while text.starts_with('(') && closing_paren(text) == Some(text.len() - 1) {
-        text = text[1..text.len() - 1].trim();
-    }
-    text
-}
-
-/// The byte offset of the `)` that closes the `(` at the start of `text`, skipping quoted
-/// strings and identifiers.
-fn closing_paren(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    for (i, c) in text.char_indices() {
-        match quote {
-            // A doubled quote closes and reopens, which comes to the same thing.
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '\'' | '"' | '`' => quote = Some(c),
-                '[' => quote = Some(']'),
-                '(' => depth += 1,
-                ')' => {
-                    depth = depth.checked_sub(1)?;
-                    if depth == 0 {
-                        return Some(i);
-                    }
-                }
-                _ => {}
-            },
-        }
-    }
-    None
 }
 
 #[cfg(test)]
