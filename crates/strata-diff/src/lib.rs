@@ -1,0 +1,12 @@
+//! Schema × schema → changes: what turns one schema (what the database has) into another (what
+//! the entities say).
+//!
+//! [`Change`] is the typed vocabulary. Every change carries the state it replaces, so
+//! [`Change::reverse`] is total and a down migration is the reversed list of reversed changes,
+//! never a second diff.
+//!
+//! This crate is pure: no IO, no SQL spelling (that is `strata-emit`'s), deterministic output.
+
+mod change;
+
+pub use change::{Change, ColumnFacet, TableRef};
