@@ -53,10 +53,10 @@ pub enum Change {
         to: EnumType,
     },
     CreateTable {
-        table: Table,
+        table: Box<Table>,
     },
     DropTable {
-        table: Table,
+        table: Box<Table>,
     },
     RenameTable {
         from: TableRef,
@@ -188,7 +188,7 @@ mod tests {
         };
         let mut happier = mood.clone();
         happier.values.push("happy".into());
-        let table = Table::new(None, "users");
+        let table = Box::new(Table::new(None, "users"));
         let index = Index::on_columns(Some("idx-users-email".into()), ["email"]);
         let fk = ForeignKey {
             name: Some("fk".into()),
