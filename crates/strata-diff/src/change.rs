@@ -82,8 +82,8 @@ pub enum Change {
     },
     AlterColumn {
         table: TableRef,
-        from: Column,
-        to: Column,
+        from: Box<Column>,
+        to: Box<Column>,
         facets: Vec<ColumnFacet>,
     },
     SetPrimaryKey {
@@ -232,8 +232,8 @@ mod tests {
             },
             Change::AlterColumn {
                 table: users(),
-                from: nullable,
-                to: required,
+                from: Box::new(nullable),
+                to: Box::new(required),
                 facets: vec![ColumnFacet::Nullable],
             },
             Change::SetPrimaryKey {
