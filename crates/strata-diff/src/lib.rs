@@ -8,5 +8,8 @@
 //! This crate is pure: no IO, no SQL spelling (that is `strata-emit`'s), deterministic output.
 
 mod change;
+mod compare;
+mod summary;
 
 pub use change::{Change, ColumnFacet, TableRef};
+pub use compare::{Diff, Note, diff};
