@@ -502,3 +502,90 @@ fn drop_order<'a>(tables: &[&'a Table]) -> Vec<&'a Table> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strata_ir::{Check, PrimaryKey};
+
+    fn orders() -> Table {
+        let mut t = Table::new(None, "orders");
+        t.columns = vec![
+            Column::new("id", ColumnType::int(4)),
+            Column::new("customer_id", ColumnType::int(4)),
+            Column::new("placed_at", ColumnType::DateTime),
+        ];
+        t.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: vec!["id".into()],
+        });
+        t
+    }
+
+    #[test]
+    fn what_entities_cannot_describe_is_noted_and_never_dropped() {
+        let target = Schema {
+            tables: vec![orders()],
+            enums: vec![],
+        };
+        let mut db = orders();
+        db.indexes.push(Index::on_columns(
+            Some("orders_customer_placed".into()),
+            ["customer_id", "placed_at"],
+        ));
+        db.indexes.push(Index {
+            predicate: Some("placed_at > now()".into()),
+            ..Index::on_columns(Some("orders_recent".into()), ["placed_at"])
+        });
+        db.checks.push(Check {
+            name: Some("orders_id_positive".into()),
+            expr: "id > 0".into(),
+        });
+        let current = Schema {
+            tables: vec![db],
+            enums: vec![EnumType {
+                schema: None,
+                name: "legacy".into(),
+                values: vec!["a".into()],
+            }],
+        };
+        let diff = diff(&current, &target, Dialect::Postgres);
+        assert!(diff.changes.is_empty(), "{:#?}", diff.changes);
+        let notes: Vec<String> = diff.notes.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            notes,
+            [
+                "unmanaged: enum type legacy (no column uses it) (left alone)",
+                "unmanaged: check constraint orders_id_positive on orders (left alone)",
+                "unmanaged: index orders_customer_placed on orders (left alone)",
+                "unmanaged: index orders_recent on orders (left alone)",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_do_not_make_a_difference() {
+        let mut target = orders();
+        target.indexes.push(Index::on_columns(
+            Some("idx-orders-customer_id".into()),
+            ["customer_id"],
+        ));
+        let mut db = orders();
+        db.indexes.push(Index::on_columns(
+            Some("orders_customer_id_idx".into()),
+            ["customer_id"],
+        ));
+        let diff = diff(
+            &Schema {
+                tables: vec![db],
+                enums: vec![],
+            },
+            &Schema {
+                tables: vec![target],
+                enums: vec![],
+            },
+            Dialect::Postgres,
+        );
+        assert!(diff.changes.is_empty(), "{:#?}", diff.changes);
+    }
+}

@@ -1,7 +1,8 @@
 //! Comparison cases as data: each directory under `fixtures/diff/` holds a `before/` and an
 //! `after/` entity set; the snapshot records, per dialect, the changes that turn before into
 //! after (as a reviewer reads them), the down list (the reversed reverses), and the notes.
-//! Every case also checks that diffing a schema against itself finds nothing.
+//! Every case also checks that diffing a schema against itself finds nothing, and that playing
+//! the changes forward on `before` gives `after` and playing the down list back gives `before`.
 
 use std::fmt::Write;
 
@@ -41,6 +42,20 @@ fn check(case: &str) {
             );
         }
         let diff = strata_diff::diff(&before, &after, dialect);
+        // The changes lead from before to after, and their reverses lead back.
+        let forward = strata_diff::apply_all(&before, &diff.changes);
+        let rest = strata_diff::diff(&forward, &after, dialect).changes;
+        assert!(
+            rest.is_empty(),
+            "{case} on {dialect}: after up, still {rest:#?}"
+        );
+        let down = strata_diff::Change::reverse_all(&diff.changes);
+        let back = strata_diff::apply_all(&forward, &down);
+        let rest = strata_diff::diff(&back, &before, dialect).changes;
+        assert!(
+            rest.is_empty(),
+            "{case} on {dialect}: after down, still {rest:#?}"
+        );
         let _ = writeln!(out, "== {dialect}\nup:");
         for change in &diff.changes {
             let _ = writeln!(out, "  {change}");
