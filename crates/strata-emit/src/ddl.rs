@@ -72,13 +72,13 @@ pub fn create_schema(schema: &Schema, dialect: Dialect) -> Result<String, EmitEr
     Ok(out)
 }
 
-fn table_name(table: &Table, dialect: Dialect) -> String {
+pub(crate) fn table_name(table: &Table, dialect: Dialect) -> String {
     dialect.quote_qualified(table.schema.as_deref(), &table.name)
 }
 
 /// Whether the column is SQLite's `INTEGER PRIMARY KEY AUTOINCREMENT`, which must be declared on
 /// the column itself.
-fn sqlite_rowid_key(table: &Table, column: &Column, dialect: Dialect) -> bool {
+pub(crate) fn sqlite_rowid_key(table: &Table, column: &Column, dialect: Dialect) -> bool {
     dialect == Dialect::Sqlite
         && column.auto_increment
         && table
@@ -87,7 +87,7 @@ fn sqlite_rowid_key(table: &Table, column: &Column, dialect: Dialect) -> bool {
             .is_some_and(|pk| pk.columns.len() == 1 && pk.columns[0] == column.name)
 }
 
-fn create_table(table: &Table, dialect: Dialect) -> Result<String, EmitError> {
+pub(crate) fn create_table(table: &Table, dialect: Dialect) -> Result<String, EmitError> {
     let mut lines: Vec<String> = Vec::new();
     let mut inline_pk = false;
     for column in &table.columns {
@@ -142,7 +142,7 @@ fn create_table(table: &Table, dialect: Dialect) -> Result<String, EmitError> {
     Ok(sql)
 }
 
-fn column_definition(
+pub(crate) fn column_definition(
     table: &Table,
     column: &Column,
     rowid: bool,
@@ -224,7 +224,7 @@ fn spell(
 }
 
 /// PostgreSQL `COMMENT ON` statements (MySQL keeps comments inline; SQLite has none).
-fn comments(table: &Table, dialect: Dialect) -> Vec<String> {
+pub(crate) fn comments(table: &Table, dialect: Dialect) -> Vec<String> {
     if dialect != Dialect::Postgres {
         return Vec::new();
     }
@@ -248,7 +248,7 @@ fn comments(table: &Table, dialect: Dialect) -> Vec<String> {
     out
 }
 
-fn create_index(table: &Table, index: &Index, dialect: Dialect) -> String {
+pub(crate) fn create_index(table: &Table, index: &Index, dialect: Dialect) -> String {
     let name = index.name.clone().unwrap_or_else(|| {
         let cols: Vec<&str> = index
             .parts
@@ -293,7 +293,7 @@ fn create_index(table: &Table, index: &Index, dialect: Dialect) -> String {
     sql
 }
 
-fn index_parts(parts: &[IndexPart], dialect: Dialect) -> String {
+pub(crate) fn index_parts(parts: &[IndexPart], dialect: Dialect) -> String {
     parts
         .iter()
         .map(|part| match part {
@@ -313,7 +313,7 @@ fn index_parts(parts: &[IndexPart], dialect: Dialect) -> String {
         .join(", ")
 }
 
-fn foreign_key(fk: &ForeignKey, dialect: Dialect) -> String {
+pub(crate) fn foreign_key(fk: &ForeignKey, dialect: Dialect) -> String {
     let mut sql = String::new();
     if let Some(name) = &fk.name {
         let _ = write!(sql, "CONSTRAINT {} ", dialect.quote(name));
@@ -346,7 +346,7 @@ fn foreign_key(fk: &ForeignKey, dialect: Dialect) -> String {
     sql
 }
 
-fn quote_list(names: &[String], dialect: Dialect) -> String {
+pub(crate) fn quote_list(names: &[String], dialect: Dialect) -> String {
     names
         .iter()
         .map(|n| dialect.quote(n))

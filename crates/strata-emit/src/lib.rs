@@ -1,5 +1,6 @@
 //! Renders strata schemas as SQL for each dialect.
 //!
+//! [`render`] turns the differ's changes into an ordered [`Script`] of statements with warnings.
 //! [`create_schema`] writes the self-contained DDL that recreates a schema in an empty database:
 //! schemas, enum types, tables, keys, indexes, foreign keys and comments. Type and literal
 //! spelling comes from [`strata_ir::dialect`], the one place that knows it, so what is emitted
@@ -8,8 +9,10 @@
 //! This crate does no IO and never panics on any schema: what a dialect cannot express is an
 //! [`EmitError`].
 
+mod changes;
 mod ddl;
 
+pub use changes::{Script, Statement, Warning, render};
 pub use ddl::create_schema;
 
 use strata_ir::dialect::Unsupported;
@@ -22,4 +25,6 @@ pub enum EmitError {
         column: String,
         reason: Unsupported,
     },
+    #[error("{what} is not supported")]
+    Unsupported { what: String },
 }

@@ -1,0 +1,196 @@
+//! Changes → SQL, per dialect, with warnings on statements that can lose data.
+//!
+//! [`render`] walks the differ's ordered changes, keeping the schema model up to date as it
+//! goes (`strata_diff::apply`), so each dialect renders a change knowing the state of the table
+//! it touches (SQLite rebuilds a table from its final definition; PostgreSQL converts the
+//! columns of an enum type it replaces). Each dialect has one file with the same shape.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use std::fmt::Write;
+
+use serde::Serialize;
+use strata_diff::{Change, ColumnFacet};
+use strata_ir::{Dialect, Schema};
+
+use crate::EmitError;
+
+/// Why a statement deserves a second look, with a stable code for tools.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// `drop_table`, `drop_column`, `narrow_type`, `set_not_null`,
+    /// `add_not_null_without_default`, `add_unique`, `drop_enum_value`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// One SQL statement (terminated by `;`) and its warning, if it has one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Statement {
+    pub sql: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<Warning>,
+}
+
+impl Statement {
+    pub(crate) fn new(sql: impl Into<String>) -> Statement {
+        let mut sql = sql.into();
+        if !sql.ends_with(';') {
+            sql.push(';');
+        }
+        Statement { sql, warning: None }
+    }
+}
+
+/// The statements of a migration, in order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Script {
+    pub statements: Vec<Statement>,
+}
+
+impl Script {
+    /// The SQL text: statements separated by blank lines, each warning as a comment on the
+    /// line above its statement.
+    pub fn sql(&self) -> String {
+        let mut out = String::new();
+        for (i, s) in self.statements.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            if let Some(w) = &s.warning {
+                let _ = writeln!(out, "-- WARNING [{}]: {}", w.code, w.message);
+            }
+            out.push_str(&s.sql);
+            out.push('\n');
+        }
+        out
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Warning> {
+        self.statements.iter().filter_map(|s| s.warning.as_ref())
+    }
+}
+
+/// Renders `changes`, which run against a database whose schema is `before`.
+pub fn render(changes: &[Change], before: &Schema, dialect: Dialect) -> Result<Script, EmitError> {
+    let mut state = before.clone();
+    let mut script = Script::default();
+    for change in changes {
+        let statements = match dialect {
+            Dialect::Postgres => postgres::render(change, &state)?,
+            Dialect::Mysql => mysql::render(change, &state)?,
+            Dialect::Sqlite => sqlite::render(change, &state)?,
+        };
+        script.statements.extend(statements);
+        strata_diff::apply(&mut state, change);
+    }
+    Ok(script)
+}
+
+/// The warning a change deserves whatever the dialect, if any.
+pub(crate) fn warning_of(change: &Change) -> Option<(&'static str, String)> {
+    match change {
+        Change::DropTable { table } => Some((
+            "drop_table",
+            format!("dropping table {} deletes its rows", table.qualified_name()),
+        )),
+        Change::DropColumn { table, column } => Some((
+            "drop_column",
+            format!("dropping column {table}.{} deletes its data", column.name),
+        )),
+        Change::AddColumn { table, column }
+            if !column.nullable
+                && column.default.is_none()
+                && !column.auto_increment
+                && column.generated.is_none() =>
+        {
+            Some((
+                "add_not_null_without_default",
+                format!(
+                    "column {table}.{} is NOT NULL without a default: this fails if {table} has rows",
+                    column.name
+                ),
+            ))
+        }
+        Change::AlterColumn {
+            table,
+            from,
+            to,
+            facets,
+        } => {
+            if facets.contains(&ColumnFacet::Nullable) && from.nullable && !to.nullable {
+                Some((
+                    "set_not_null",
+                    format!(
+                        "column {table}.{} becomes NOT NULL: this fails if it holds NULLs",
+                        to.name
+                    ),
+                ))
+            } else if facets.contains(&ColumnFacet::Type) && narrows(&from.ty, &to.ty) {
+                Some((
+                    "narrow_type",
+                    format!(
+                        "column {table}.{}: {} -> {} may not hold every existing value",
+                        to.name, from.ty, to.ty
+                    ),
+                ))
+            } else {
+                None
+            }
+        }
+        Change::AddIndex { table, index } if index.unique => Some((
+            "add_unique",
+            format!("a unique index on {table} fails if existing rows have duplicates"),
+        )),
+        Change::AlterEnum { from, to } if from.values.iter().any(|v| !to.values.contains(v)) => {
+            Some((
+                "drop_enum_value",
+                format!(
+                    "enum {} loses values: rows holding them make the conversion fail",
+                    to.name
+                ),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Whether a type change can lose values: anything but a widening of the same kind.
+fn narrows(from: &strata_ir::ColumnType, to: &strata_ir::ColumnType) -> bool {
+    use strata_ir::{ColumnType as T, StringLen};
+    let len = |l: &StringLen| match l {
+        StringLen::N(n) => Some(*n),
+        StringLen::None | StringLen::Max => None,
+    };
+    match (from, to) {
+        (
+            T::Integer {
+                bytes: a,
+                unsigned: ua,
+            },
+            T::Integer {
+                bytes: b,
+                unsigned: ub,
+            },
+        ) => b < a || (ua != ub && b <= a),
+        (T::String { len: a }, T::String { len: b }) => match (len(a), len(b)) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(a), Some(b)) => b < a,
+        },
+        (T::String { .. } | T::Char { .. }, T::Text) => false,
+        (T::Float, T::Double) => false,
+        (T::Integer { .. }, T::Double | T::Decimal { precision: None }) => false,
+        (a, b) => a != b,
+    }
+}
+
+/// Attaches the change's warning to the first of its statements.
+pub(crate) fn with_warning(change: &Change, mut statements: Vec<Statement>) -> Vec<Statement> {
+    if let (Some((code, message)), Some(first)) = (warning_of(change), statements.first_mut()) {
+        first.warning = Some(Warning { code, message });
+    }
+    statements
+}

@@ -1,0 +1,163 @@
+//! MySQL and MariaDB: DDL commits as it goes; a column change restates the whole column
+//! (`MODIFY COLUMN`) so nothing about it is lost; enums are inline in the column type.
+
+use strata_diff::{Change, TableRef};
+use strata_ir::{Column, Dialect, Schema, Table};
+
+use super::{Statement, with_warning};
+use crate::EmitError;
+use crate::ddl;
+
+const MY: Dialect = Dialect::Mysql;
+
+fn table_name(t: &TableRef) -> String {
+    MY.quote(&t.name)
+}
+
+fn definition(table: &TableRef, column: &Column) -> Result<String, EmitError> {
+    let mut t = Table::new(table.schema.clone(), table.name.clone());
+    t.columns.push(column.clone());
+    ddl::column_definition(&t, column, false, MY)
+}
+
+pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, EmitError> {
+    let statements = match change {
+        // Enum values live in the column type; the column's own change carries them.
+        Change::CreateEnum { .. } | Change::DropEnum { .. } | Change::AlterEnum { .. } => vec![],
+        Change::CreateTable { table } => {
+            let mut out = vec![Statement::new(ddl::create_table(table, MY)?)];
+            for index in table
+                .indexes
+                .iter()
+                .filter(|i| !i.constraint && !i.implicit)
+            {
+                out.push(Statement::new(ddl::create_index(table, index, MY)));
+            }
+            for fk in &table.foreign_keys {
+                out.push(Statement::new(format!(
+                    "ALTER TABLE {} ADD {}",
+                    MY.quote(&table.name),
+                    ddl::foreign_key(fk, MY)
+                )));
+            }
+            out
+        }
+        Change::DropTable { table } => {
+            vec![Statement::new(format!(
+                "DROP TABLE {}",
+                MY.quote(&table.name)
+            ))]
+        }
+        Change::RenameTable { from, to } => vec![Statement::new(format!(
+            "RENAME TABLE {} TO {}",
+            table_name(from),
+            MY.quote(&to.name)
+        ))],
+        Change::SetTableComment { table, to, .. } => vec![Statement::new(format!(
+            "ALTER TABLE {} COMMENT = {}",
+            table_name(table),
+            MY.string_literal(to.as_deref().unwrap_or(""))
+        ))],
+        Change::AddColumn { table, column } => vec![Statement::new(format!(
+            "ALTER TABLE {} ADD COLUMN {}",
+            table_name(table),
+            definition(table, column)?
+        ))],
+        Change::DropColumn { table, column } => vec![Statement::new(format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            table_name(table),
+            MY.quote(&column.name)
+        ))],
+        Change::RenameColumn { table, from, to } => vec![Statement::new(format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {}",
+            table_name(table),
+            MY.quote(from),
+            MY.quote(to)
+        ))],
+        Change::AlterColumn { table, to, .. } => vec![Statement::new(format!(
+            "ALTER TABLE {} MODIFY COLUMN {}",
+            table_name(table),
+            definition(table, to)?
+        ))],
+        Change::SetPrimaryKey { table, from, to } => {
+            let mut parts = Vec::new();
+            if from.is_some() {
+                parts.push("DROP PRIMARY KEY".to_owned());
+            }
+            if let Some(pk) = to {
+                parts.push(format!(
+                    "ADD PRIMARY KEY ({})",
+                    ddl::quote_list(&pk.columns, MY)
+                ));
+            }
+            vec![Statement::new(format!(
+                "ALTER TABLE {} {}",
+                table_name(table),
+                parts.join(", ")
+            ))]
+        }
+        Change::AddIndex { table, index } => {
+            let t = Table::new(table.schema.clone(), table.name.clone());
+            if index.name.is_none() && index.unique {
+                vec![Statement::new(format!(
+                    "ALTER TABLE {} ADD UNIQUE ({})",
+                    table_name(table),
+                    ddl::index_parts(&index.parts, MY)
+                ))]
+            } else {
+                vec![Statement::new(ddl::create_index(&t, index, MY))]
+            }
+        }
+        Change::DropIndex { table, index } => {
+            // MySQL names an unnamed key after its first column.
+            let name = index.name.clone().unwrap_or_else(|| {
+                index
+                    .parts
+                    .first()
+                    .and_then(|p| p.column_name())
+                    .unwrap_or_default()
+                    .to_owned()
+            });
+            vec![Statement::new(format!(
+                "DROP INDEX {} ON {}",
+                MY.quote(&name),
+                table_name(table)
+            ))]
+        }
+        Change::AddForeignKey { table, foreign_key } => vec![Statement::new(format!(
+            "ALTER TABLE {} ADD {}",
+            table_name(table),
+            ddl::foreign_key(foreign_key, MY)
+        ))],
+        Change::DropForeignKey { table, foreign_key } => {
+            let Some(name) = &foreign_key.name else {
+                return Err(EmitError::Unsupported {
+                    what: format!("dropping an unnamed foreign key of {table} on mysql"),
+                });
+            };
+            let mut out = vec![Statement::new(format!(
+                "ALTER TABLE {} DROP FOREIGN KEY {}",
+                table_name(table),
+                MY.quote(name)
+            ))];
+            // The index InnoDB made for the key outlives it; it goes too (adding the key back
+            // makes it again).
+            let implicit = state
+                .table(table.schema.as_deref(), &table.name)
+                .is_some_and(|t| {
+                    t.indexes
+                        .iter()
+                        .any(|i| i.implicit && i.name.as_deref() == Some(name.as_str()))
+                });
+            if implicit {
+                out.push(Statement::new(format!(
+                    "DROP INDEX {} ON {}",
+                    MY.quote(name),
+                    table_name(table)
+                )));
+            }
+            out
+        }
+    };
+    Ok(with_warning(change, statements))
+}
