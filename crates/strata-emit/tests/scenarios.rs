@@ -3,6 +3,10 @@
 //! `before` schema; strata reads it, diffs it against `after` and renders the up script
 //! (snapshotted with the down script); up is applied and the database then diffs clean against
 //! `after`; down is applied and it diffs clean against `before`; up again, clean again.
+//!
+//! A case with a `seed.sql` has those rows inserted first, and every table both sides keep must
+//! still hold all of them after each step (SQLite rebuilds, PostgreSQL `ALTER ... USING` and
+//! MySQL `MODIFY` keep every row).
 
 use std::fmt::Write;
 
@@ -57,6 +61,18 @@ fn assert_clean(what: &str, dialect: Dialect, db: &Schema, target: &Schema) {
     );
 }
 
+/// The row count of each table.
+async fn counts(db: &TestDb, tables: &[&str]) -> Vec<i64> {
+    let mut out = Vec::new();
+    for t in tables {
+        out.push(
+            db.scalar(&format!("SELECT COUNT(*) FROM {}", db.dialect.quote(t)))
+                .await,
+        );
+    }
+    out
+}
+
 async fn scenario(case: &str, dialect: Dialect, log: &mut String) {
     let (before, after) = (read(case, "before"), read(case, "after"));
     let Some(db) = TestDb::create(dialect).await else {
@@ -64,18 +80,48 @@ async fn scenario(case: &str, dialect: Dialect, log: &mut String) {
     };
     let start = strata_emit::create_schema(&before, dialect).unwrap();
     let initial = run(&db, "the initial schema", &start).await;
+    let seed = std::fs::read_to_string(fixture_dir("diff").join(case).join("seed.sql")).ok();
+    let kept: Vec<&str> = before
+        .tables
+        .iter()
+        .filter(|t| after.table(t.schema.as_deref(), &t.name).is_some())
+        .map(|t| t.name.as_str())
+        .collect();
+    let mut rows = Vec::new();
+    if let Some(seed) = &seed {
+        db.execute(seed).await;
+        rows = counts(&db, &kept).await;
+        assert!(
+            rows.iter().any(|n| *n > 0),
+            "{case}: the seed inserted nothing"
+        );
+    }
     let diff = strata_diff::diff(&initial, &after, dialect);
     let up = strata_emit::render(&diff.changes, &initial, dialect).unwrap();
     let _ = writeln!(log, "== {dialect} up\n{}", up.sql());
 
     let upgraded = run(&db, &format!("{case} up"), &up.sql()).await;
     assert_clean(&format!("{case} after up"), dialect, &upgraded, &after);
+    if seed.is_some() {
+        assert_eq!(
+            counts(&db, &kept).await,
+            rows,
+            "{case} on {dialect}: rows after up"
+        );
+    }
 
     let down =
         strata_emit::render(&Change::reverse_all(&diff.changes), &upgraded, dialect).unwrap();
     let _ = writeln!(log, "== {dialect} down\n{}", down.sql());
     let downgraded = run(&db, &format!("{case} down"), &down.sql()).await;
     assert_clean(&format!("{case} after down"), dialect, &downgraded, &before);
+    if seed.is_some() {
+        assert_eq!(
+            counts(&db, &kept).await,
+            rows,
+            "{case} on {dialect}: rows after down"
+        );
+    }
 
     let again = strata_emit::render(&diff.changes, &downgraded, dialect).unwrap();
     let upgraded = run(&db, &format!("{case} up again"), &again.sql()).await;

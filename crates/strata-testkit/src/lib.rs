@@ -159,6 +159,29 @@ impl TestDb {
         run_script(&self.url, self.dialect, sql).await
     }
 
+    /// The single integer `sql` selects (such as a `COUNT(*)`).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        macro_rules! one {
+            ($conn:ty) => {
+                async {
+                    let mut conn = <$conn>::connect(&self.url).await?;
+                    let (value,): (i64,) = sqlx::query_as(AssertSqlSafe(sql.to_owned()))
+                        .fetch_one(&mut conn)
+                        .await?;
+                    conn.close().await?;
+                    Ok::<i64, sqlx::Error>(value)
+                }
+                .await
+            };
+        }
+        let result = match self.dialect {
+            Dialect::Postgres => one!(sqlx::PgConnection),
+            Dialect::Mysql => one!(sqlx::MySqlConnection),
+            Dialect::Sqlite => one!(sqlx::SqliteConnection),
+        };
+        result.unwrap_or_else(|e| panic!("{} on {}: {e}\nin: {sql}", self.name, self.dialect))
+    }
+
     /// Drops the database (the SQLite file goes with its temporary directory).
     pub async fn drop(self) {
         if let Some(admin_url) = &self.admin_url {
