@@ -42,6 +42,13 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Print the SQL that autogenerate would write (entities against the database), writing
+    /// nothing; exit 1 when there are changes
+    Diff {
+        /// Output format: the up SQL, or JSON listing changes, warnings and notes
+        #[arg(long, value_enum, default_value_t = SchemaFormat::Sql)]
+        format: SchemaFormat,
+    },
     /// Print the schema strata reads from the entities or from the database
     Schema {
         #[command(subcommand)]

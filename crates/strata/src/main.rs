@@ -7,6 +7,7 @@
 mod cli;
 mod config;
 mod database;
+mod diff_cmd;
 mod models;
 mod render;
 mod schema_cmd;
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
 fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
     let config = config::Config::load(&cli.global)?;
     match cli.command {
+        cli::Command::Diff { format } => diff_cmd::run(&config, format),
         cli::Command::Schema { what } => match what {
             cli::SchemaCommand::Models { dialect, format } => {
                 schema_cmd::models(&config, dialect.map(Into::into), format)

@@ -299,3 +299,57 @@ fn schema_db_errors_name_the_server_and_hide_the_password() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no database URL"), "{}", run.stderr);
 }
+
+#[test]
+fn diff_prints_the_up_sql_and_exits_1_until_in_sync() {
+    let case = fixtures().join("../diff/rename_declared");
+    let (before, after) = (case.join("before"), case.join("after"));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let db = runtime
+        .block_on(strata_testkit::TestDb::create(strata_ir::Dialect::Sqlite))
+        .unwrap();
+    let ddl = check(
+        &fixtures(),
+        &[
+            "--models",
+            &before.display().to_string(),
+            "schema",
+            "models",
+        ],
+    );
+    runtime.block_on(db.execute(&ddl.stdout));
+    let url = db.url.clone();
+    let in_sync = check(
+        &fixtures(),
+        &[
+            "--database-url",
+            &url,
+            "--models",
+            &before.display().to_string(),
+            "diff",
+        ],
+    );
+    let behind = check(
+        &fixtures(),
+        &[
+            "--database-url",
+            &url,
+            "--models",
+            &after.display().to_string(),
+            "diff",
+        ],
+    );
+    runtime.block_on(db.drop());
+    assert_eq!(in_sync.code, 0, "{}", in_sync.stderr);
+    assert!(in_sync.stdout.is_empty());
+    assert!(in_sync.stderr.contains("no changes"), "{}", in_sync.stderr);
+    assert_eq!(behind.code, 1, "{}", behind.stderr);
+    assert_eq!(
+        behind.stdout,
+        "ALTER TABLE \"users\" RENAME COLUMN \"name\" TO \"full_name\";\n"
+    );
+    assert!(behind.stderr.contains("~ column users.name -> full_name"));
+}
