@@ -181,6 +181,8 @@ fn narrows(from: &strata_ir::ColumnType, to: &strata_ir::ColumnType) -> bool {
             (Some(a), Some(b)) => b < a,
         },
         (T::String { .. } | T::Char { .. }, T::Text) => false,
+        // An inline enum narrows when it loses a value.
+        (T::Enum { values: a, .. }, T::Enum { values: b, .. }) => a.iter().any(|v| !b.contains(v)),
         (T::Float, T::Double) => false,
         (T::Integer { .. }, T::Double | T::Decimal { precision: None }) => false,
         (a, b) => a != b,
