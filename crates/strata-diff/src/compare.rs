@@ -403,9 +403,13 @@ fn describable(index: &Index) -> bool {
         && (index.unique || index.parts.len() == 1)
 }
 
+/// An index as the comparison sees it: names are informative, and a unique constraint and a
+/// unique index on the same columns enforce the same thing (a database made by another tool
+/// may hold either where the entities say `unique`).
 fn unnamed_index(index: &Index) -> Index {
     Index {
         name: None,
+        constraint: false,
         ..index.clone()
     }
 }
@@ -561,6 +565,29 @@ mod tests {
                 "unmanaged: index orders_recent on orders (left alone)",
             ]
         );
+    }
+
+    #[test]
+    fn a_unique_index_stands_for_a_unique_constraint() {
+        let mut target = orders();
+        target.indexes.push(Index {
+            unique: true,
+            constraint: true,
+            ..Index::on_columns(None, ["customer_id"])
+        });
+        let mut db = orders();
+        db.indexes.push(Index {
+            unique: true,
+            ..Index::on_columns(Some("orders_customer_id_uniq".into()), ["customer_id"])
+        });
+        let schema = |t: Table| Schema {
+            tables: vec![t],
+            enums: vec![],
+        };
+        for dialect in Dialect::ALL {
+            let diff = diff(&schema(db.clone()), &schema(target.clone()), dialect);
+            assert!(diff.changes.is_empty(), "{dialect}: {:#?}", diff.changes);
+        }
     }
 
     #[test]

@@ -145,6 +145,22 @@ async fn check(case: &str) {
 macro_rules! scenarios {
     ($($name:ident),* $(,)?) => {
         $(#[tokio::test] async fn $name() { check(stringify!($name)).await; })*
+
+        /// Rendering never panics, even against a schema that does not match the changes
+        /// (an empty one, or the target itself): it returns SQL or an error.
+        #[test]
+        fn rendering_never_panics_on_mismatched_state() {
+            for case in [$(stringify!($name)),*] {
+                let (before, after) = (read(case, "before"), read(case, "after"));
+                for dialect in Dialect::ALL {
+                    let changes = strata_diff::diff(&before, &after, dialect).changes;
+                    for state in [&Schema::default(), &after, &before] {
+                        let _ = strata_emit::render(&changes, state, dialect);
+                        let _ = strata_emit::render(&Change::reverse_all(&changes), state, dialect);
+                    }
+                }
+            }
+        }
     };
 }
 
@@ -159,6 +175,7 @@ scenarios!(
     default_changed,
     drop_column,
     drop_table_with_foreign_key,
+    enum_type_created,
     enum_value_added,
     enum_value_removed,
     foreign_key_action_changed,
@@ -166,6 +183,7 @@ scenarios!(
     make_nullable,
     no_changes,
     possible_rename,
+    primary_key_changed,
     rename_declared,
     string_length_changed,
     table_comment_changed,

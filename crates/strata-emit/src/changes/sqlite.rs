@@ -92,7 +92,10 @@ pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, 
                 enums: Vec::new(),
             };
             strata_diff::apply(&mut after_schema, change);
-            rebuild(before, &after_schema.tables[0])?
+            match after_schema.tables.first() {
+                Some(after) => rebuild(before, after)?,
+                None => Vec::new(),
+            }
         }
     };
     Ok(with_warning(change, statements))
