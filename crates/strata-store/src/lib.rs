@@ -2,8 +2,14 @@
 //!
 //! [`graph`] is pure: revisions and their parents in, heads, bases, ancestors, target resolution
 //! and upgrade/downgrade plans out, with typed errors that name the revisions involved and the
-//! way out. The revision files, the checksum file, the version table and the runner build on it.
+//! way out. [`directory`] reads and writes revision directories, [`sum`] the chained checksum
+//! file. The version table and the runner build on these.
 
+pub mod directory;
+mod error;
 pub mod graph;
+pub mod sum;
 
+pub use directory::{Meta, RevisionDir};
+pub use error::StoreError;
 pub use graph::{Graph, GraphError, Revision, Target};
