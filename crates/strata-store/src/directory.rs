@@ -143,13 +143,31 @@ pub fn slug(message: &str) -> String {
     }
 }
 
-/// A new revision id: the UTC creation time to the second (so ids sort by creation) and four
-/// hex digits that tell apart revisions made in the same second on different branches.
-pub fn new_id(now_utc: (i32, u32, u32, u32, u32, u32), entropy: u64) -> String {
-    let (y, mo, d, h, mi, s) = now_utc;
+/// A UTC instant, as revision ids spell it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Instant {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+    pub millis: u32,
+}
+
+/// A new revision id: the UTC creation time to the millisecond (so ids sort by creation), then
+/// two hex digits that tell apart revisions made in the same millisecond on different branches.
+pub fn new_id(at: Instant, entropy: u64) -> String {
     format!(
-        "{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}_{:04x}",
-        entropy & 0xffff
+        "{:04}{:02}{:02}{:02}{:02}{:02}_{:03}{:02x}",
+        at.year,
+        at.month,
+        at.day,
+        at.hour,
+        at.minute,
+        at.second,
+        at.millis.min(999),
+        entropy & 0xff
     )
 }
 
@@ -161,10 +179,17 @@ mod tests {
     fn slugs_and_ids() {
         assert_eq!(slug("Add users, and posts!"), "add_users_and_posts");
         assert_eq!(slug("!!!"), "revision");
-        assert_eq!(
-            new_id((2026, 11, 21, 9, 5, 7), 0xabcdef),
-            "20261121090507_cdef"
-        );
+        let at = |millis| Instant {
+            year: 2026,
+            month: 11,
+            day: 21,
+            hour: 9,
+            minute: 5,
+            second: 7,
+            millis,
+        };
+        assert_eq!(new_id(at(42), 0xabcdef), "20261121090507_042ef");
+        assert!(new_id(at(43), 0) > new_id(at(42), 0xff));
     }
 
     #[test]

@@ -42,6 +42,36 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write an empty revision on top of the head, to fill in by hand
+    Revision {
+        /// What the revision does
+        #[arg(short, long)]
+        message: String,
+    },
+    /// Write a revision that joins two or more heads
+    Merge {
+        /// What the merge is for
+        #[arg(short, long)]
+        message: String,
+        /// Revisions to join (default: every head)
+        revisions: Vec<String>,
+    },
+    /// Print the head revision(s) of the migration graph
+    Heads,
+    /// Print the revisions, newest first
+    History {
+        /// Also print each revision's directory and creation time
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Print one revision: its metadata and SQL
+    Show {
+        /// A revision id or unique prefix
+        revision: String,
+    },
+    /// Rewrite the migrations directory's checksum file after a deliberate edit or a merge of
+    /// branches
+    Hash,
     /// Print the SQL that autogenerate would write (entities against the database), writing
     /// nothing; exit 1 when there are changes
     Diff {

@@ -33,7 +33,6 @@ pub struct Config {
     pub file: Option<PathBuf>,
     pub database_url: Option<String>,
     pub models: PathBuf,
-    #[allow(dead_code)] // read by the revision commands
     pub migrations: PathBuf,
     #[allow(dead_code)]
     pub dev_url: Option<String>,

@@ -8,6 +8,7 @@ mod cli;
 mod config;
 mod database;
 mod diff_cmd;
+mod history;
 mod models;
 mod render;
 mod schema_cmd;
@@ -31,6 +32,12 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
     let config = config::Config::load(&cli.global)?;
     match cli.command {
         cli::Command::Diff { format } => diff_cmd::run(&config, format),
+        cli::Command::Revision { message } => history::revision(&config, &message),
+        cli::Command::Merge { message, revisions } => history::merge(&config, &message, &revisions),
+        cli::Command::Heads => history::heads(&config),
+        cli::Command::History { verbose } => history::history(&config, verbose),
+        cli::Command::Show { revision } => history::show(&config, &revision),
+        cli::Command::Hash => history::hash(&config),
         cli::Command::Schema { what } => match what {
             cli::SchemaCommand::Models { dialect, format } => {
                 schema_cmd::models(&config, dialect.map(Into::into), format)

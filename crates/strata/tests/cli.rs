@@ -353,3 +353,78 @@ fn diff_prints_the_up_sql_and_exits_1_until_in_sync() {
     );
     assert!(behind.stderr.contains("~ column users.name -> full_name"));
 }
+
+#[test]
+fn revisions_form_a_checked_history() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path();
+    let first = check(dir, &["revision", "-m", "create users"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let second = check(dir, &["revision", "-m", "add posts"]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    let id = |run: &Run| {
+        let name = Path::new(run.stdout.trim())
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        name.split('_').take(2).collect::<Vec<_>>().join("_")
+    };
+    let (a, b) = (id(&first), id(&second));
+    assert!(a < b, "ids sort by creation: {a} {b}");
+
+    let history = check(dir, &["history"]);
+    assert_eq!(
+        history.stdout,
+        format!("{a} -> {b} (head), add posts\n<base> -> {a}, create users\n")
+    );
+    let heads = check(dir, &["heads"]);
+    assert_eq!(heads.stdout, format!("{b} (head)  add posts\n"));
+    let show = check(dir, &["show", &b]);
+    assert!(
+        show.stdout.contains(&format!("parents: {a}")),
+        "{}",
+        show.stdout
+    );
+
+    // An edit is caught by the checksum file, and `hash` accepts it.
+    let up = Path::new(first.stdout.trim()).join("up.sql");
+    std::fs::write(&up, "CREATE TABLE users (id integer);\n").unwrap();
+    let refused = check(dir, &["revision", "-m", "third"]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused
+            .stderr
+            .contains("create_users changed after the checksum file"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(check(dir, &["hash"]).code, 0);
+
+    // Two branches: `revision` refuses the ambiguous head, `merge` joins them.
+    let branch = Path::new(second.stdout.trim())
+        .parent()
+        .unwrap()
+        .join(format!("{}_zz_branch", a));
+    std::fs::create_dir_all(&branch).unwrap();
+    std::fs::write(
+        branch.join("revision.toml"),
+        format!("id = \"{a}_zz\"\nparents = [\"{a}\"]\nmessage = \"branch\"\ncreated = \"2026-01-01T00:00:00Z\"\n"),
+    )
+    .unwrap();
+    std::fs::write(branch.join("up.sql"), "").unwrap();
+    std::fs::write(branch.join("down.sql"), "").unwrap();
+    assert_eq!(check(dir, &["hash"]).code, 0);
+    let ambiguous = check(dir, &["revision", "-m", "fourth"]);
+    assert_eq!(ambiguous.code, 2);
+    assert!(
+        ambiguous.stderr.contains("strata merge"),
+        "{}",
+        ambiguous.stderr
+    );
+    let merged = check(dir, &["merge", "-m", "join"]);
+    assert_eq!(merged.code, 0, "{}", merged.stderr);
+    let heads = check(dir, &["heads"]);
+    assert_eq!(heads.stdout.lines().count(), 1, "{}", heads.stdout);
+    assert!(heads.stdout.ends_with("join\n"), "{}", heads.stdout);
+}

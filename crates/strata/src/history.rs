@@ -1,0 +1,212 @@
+//! The revision commands that need no database: `revision`, `merge`, `heads`, `history`,
+//! `show` and `hash`.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use strata_store::directory::{self, SUM_FILE};
+use strata_store::{Graph, Meta, RevisionDir, StoreError};
+
+use crate::config::Config;
+
+/// The migrations directory read and checked: revisions in graph order, and the graph.
+pub struct History {
+    pub revisions: Vec<RevisionDir>,
+    pub graph: Graph,
+}
+
+impl History {
+    pub fn load(dir: &Path) -> anyhow::Result<History> {
+        let mut revisions = directory::read(dir)?;
+        let graph = Graph::new(
+            &revisions
+                .iter()
+                .map(RevisionDir::as_revision)
+                .collect::<Vec<_>>(),
+        )?;
+        let position = |r: &RevisionDir| {
+            graph
+                .revisions()
+                .iter()
+                .position(|id| *id == r.meta.id)
+                .unwrap_or(usize::MAX)
+        };
+        revisions.sort_by_key(position);
+        Ok(History { revisions, graph })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&RevisionDir> {
+        self.revisions.iter().find(|r| r.meta.id == id)
+    }
+
+    /// Refuses a directory whose files changed since the checksum file was written.
+    pub fn verify(&self, dir: &Path) -> Result<(), StoreError> {
+        if self.revisions.is_empty() {
+            return Ok(());
+        }
+        let path = dir.join(SUM_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|_| StoreError::NoSumFile {
+            file: path.display().to_string(),
+        })?;
+        let ordered: Vec<&RevisionDir> = self.revisions.iter().collect();
+        strata_store::sum::verify(&text, &path.display().to_string(), &ordered)
+    }
+
+    /// Rewrites the checksum file.
+    pub fn write_sum(&self, dir: &Path) -> anyhow::Result<()> {
+        let ordered: Vec<&RevisionDir> = self.revisions.iter().collect();
+        let path = dir.join(SUM_FILE);
+        std::fs::write(&path, strata_store::sum::render(&ordered))
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+}
+
+/// The creation time (RFC 3339), the instant for the id, and some entropy.
+fn now() -> (String, directory::Instant, u64) {
+    use chrono::{Datelike, Timelike};
+    let now = chrono::Utc::now();
+    let at = directory::Instant {
+        year: now.year(),
+        month: now.month(),
+        day: now.day(),
+        hour: now.hour(),
+        minute: now.minute(),
+        second: now.second(),
+        millis: now.timestamp_subsec_millis(),
+    };
+    let entropy = u64::from(now.timestamp_subsec_nanos()) ^ u64::from(std::process::id());
+    (
+        now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        at,
+        entropy,
+    )
+}
+
+/// Writes a revision with `parents` and the given SQL, then the checksum file; returns its
+/// directory.
+pub fn write_revision(
+    config: &Config,
+    message: &str,
+    parents: Vec<String>,
+    up: &str,
+    down: &str,
+) -> anyhow::Result<std::path::PathBuf> {
+    let (created, at, entropy) = now();
+    let meta = Meta {
+        id: directory::new_id(at, entropy),
+        parents,
+        message: message.to_owned(),
+        created,
+        transactional: true,
+    };
+    let path = directory::write(&config.migrations, &meta, up, down)?;
+    History::load(&config.migrations)?.write_sum(&config.migrations)?;
+    Ok(path)
+}
+
+/// `strata revision -m MSG`: an empty revision on top of the single head.
+pub fn revision(config: &Config, message: &str) -> anyhow::Result<ExitCode> {
+    let history = History::load(&config.migrations)?;
+    history.verify(&config.migrations)?;
+    let parents: Vec<String> = history.graph.head()?.into_iter().collect();
+    let header =
+        |which: &str| format!("-- {which}: {message}\n-- Write the SQL of this revision below.\n");
+    let path = write_revision(config, message, parents, &header("up"), &header("down"))?;
+    println!("{}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `strata merge -m MSG [REV...]`: a revision whose parents are the given revisions (default:
+/// every head).
+pub fn merge(config: &Config, message: &str, revs: &[String]) -> anyhow::Result<ExitCode> {
+    let history = History::load(&config.migrations)?;
+    history.verify(&config.migrations)?;
+    let parents: Vec<String> = if revs.is_empty() {
+        history.graph.heads()
+    } else {
+        revs.iter()
+            .map(|r| history.graph.resolve(r))
+            .collect::<Result<_, _>>()?
+    };
+    if parents.len() < 2 {
+        bail!(
+            "nothing to merge: there is {} head ({}); a merge joins two or more",
+            parents.len(),
+            parents.join(", ")
+        );
+    }
+    let text = format!("-- merge of {}: {message}\n", parents.join(", "));
+    let path = write_revision(config, message, parents, &text, &text)?;
+    println!("{}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `strata heads`.
+pub fn heads(config: &Config) -> anyhow::Result<ExitCode> {
+    let history = History::load(&config.migrations)?;
+    for id in history.graph.heads() {
+        let message = history
+            .get(&id)
+            .map(|r| r.meta.message.as_str())
+            .unwrap_or("");
+        println!("{id} (head)  {message}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `strata history [--verbose]`: newest first.
+pub fn history(config: &Config, verbose: bool) -> anyhow::Result<ExitCode> {
+    let history = History::load(&config.migrations)?;
+    let heads = history.graph.heads();
+    for r in history.revisions.iter().rev() {
+        let mark = if heads.contains(&r.meta.id) {
+            " (head)"
+        } else {
+            ""
+        };
+        let parents = if r.meta.parents.is_empty() {
+            "<base>".to_owned()
+        } else {
+            r.meta.parents.join(", ")
+        };
+        println!("{parents} -> {}{mark}, {}", r.meta.id, r.meta.message);
+        if verbose {
+            println!("    directory: {}", r.path.display());
+            println!("    created: {}", r.meta.created);
+            if !r.meta.transactional {
+                println!("    runs outside a transaction");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `strata show REV`.
+pub fn show(config: &Config, rev: &str) -> anyhow::Result<ExitCode> {
+    let history = History::load(&config.migrations)?;
+    let id = history.graph.resolve(rev)?;
+    let Some(r) = history.get(&id) else {
+        bail!("revision {id} has no directory");
+    };
+    println!("revision: {}", r.meta.id);
+    println!("parents: {}", r.meta.parents.join(", "));
+    println!("message: {}", r.meta.message);
+    println!("created: {}", r.meta.created);
+    println!("directory: {}", r.path.display());
+    println!("\n-- up.sql\n{}", r.up);
+    println!("-- down.sql\n{}", r.down);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `strata hash`: rewrite the checksum file after a deliberate edit or a merge of branches.
+pub fn hash(config: &Config) -> anyhow::Result<ExitCode> {
+    let history = History::load(&config.migrations)?;
+    history.write_sum(&config.migrations)?;
+    println!(
+        "{} written for {} revision(s)",
+        config.migrations.join(SUM_FILE).display(),
+        history.revisions.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
