@@ -31,4 +31,32 @@ pub enum StoreError {
     Missing { name: String },
     #[error("the checksum file {file} is damaged: {reason}; run `strata hash` to rewrite it")]
     BadSumFile { file: String, reason: String },
+    #[error("{what} failed: {cause}")]
+    Database { what: String, cause: sqlx::Error },
+    #[error(
+        "another strata process holds the migration lock; gave up after {seconds} s (is an upgrade still running?)"
+    )]
+    LockTimeout { seconds: u64 },
+    #[error(
+        "revision {revision} failed part-way on a previous run (MySQL cannot roll DDL back): repair the schema by hand, then delete its row from strata_revisions (or `strata stamp` the right revision)"
+    )]
+    FailedRevision { revision: String },
+    #[error(
+        "revision {revision} was applied, but its files have changed since; restore them (an applied revision must not be edited) or write a new revision"
+    )]
+    AppliedChanged { revision: String },
+    #[error("revision {revision} ({direction}) failed: {cause}")]
+    RevisionFailed {
+        revision: String,
+        direction: &'static str,
+        cause: sqlx::Error,
+    },
+    #[error(
+        "revision {revision} leaves {count} row(s) in {table} pointing at rows that do not exist; it was rolled back"
+    )]
+    ForeignKeyViolation {
+        revision: String,
+        table: String,
+        count: usize,
+    },
 }

@@ -8,6 +8,7 @@
 pub mod directory;
 mod error;
 pub mod graph;
+pub mod runner;
 pub mod sum;
 
 pub use directory::{Meta, RevisionDir};

@@ -56,6 +56,18 @@ pub enum Command {
         /// Revisions to join (default: every head)
         revisions: Vec<String>,
     },
+    /// Apply revisions up to TARGET (head by default; an id or prefix; +N; REV+N)
+    Upgrade {
+        #[arg(default_value = "head", allow_hyphen_values = true)]
+        target: String,
+    },
+    /// Roll back to TARGET (-N, an id or prefix, base)
+    Downgrade {
+        #[arg(allow_hyphen_values = true)]
+        target: String,
+    },
+    /// Print the revision(s) the database is at
+    Current,
     /// Print the head revision(s) of the migration graph
     Heads,
     /// Print the revisions, newest first

@@ -210,3 +210,93 @@ pub fn hash(config: &Config) -> anyhow::Result<ExitCode> {
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// How long `upgrade` and `downgrade` wait for another strata process to finish.
+const LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
+fn block_on<T>(future: impl std::future::Future<Output = T>) -> anyhow::Result<T> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    Ok(runtime.block_on(future))
+}
+
+/// `strata upgrade [TARGET]` and `strata downgrade TARGET`.
+pub fn migrate(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCode> {
+    use strata_store::runner::{self, Db, Direction};
+    let history = History::load(&config.migrations)?;
+    history.verify(&config.migrations)?;
+    let target = strata_store::Target::parse(target)?;
+    let url = crate::database::url(config)?.to_owned();
+    let direction = if up { Direction::Up } else { Direction::Down };
+    let steps = block_on(async {
+        let mut db = Db::connect(&url).await?;
+        let steps = runner::run(
+            &mut db,
+            &history.graph,
+            &history.revisions,
+            &target,
+            direction,
+            LOCK_TIMEOUT,
+        )
+        .await;
+        db.close().await;
+        steps
+    })??;
+    if steps.is_empty() {
+        println!("nothing to do: the database is already at {target}");
+    }
+    for step in steps {
+        let verb = if up { "applied" } else { "rolled back" };
+        let message = history
+            .get(&step.revision)
+            .map(|r| r.meta.message.as_str())
+            .unwrap_or("");
+        println!(
+            "{verb} {} ({} ms)  {message}",
+            step.revision,
+            step.duration.as_millis()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `strata current`: the revision(s) the database is at.
+pub fn current(config: &Config) -> anyhow::Result<ExitCode> {
+    use strata_store::runner::Db;
+    let history = History::load(&config.migrations)?;
+    let url = crate::database::url(config)?.to_owned();
+    let rows = block_on(async {
+        let mut db = Db::connect(&url).await?;
+        let rows = db.applied().await;
+        db.close().await;
+        rows
+    })??;
+    let applied: std::collections::BTreeSet<String> =
+        rows.iter().map(|r| r.revision.clone()).collect();
+    // The current revisions are the applied ones no other applied revision builds on.
+    let mut current: Vec<&String> = applied
+        .iter()
+        .filter(|id| {
+            !applied
+                .iter()
+                .any(|other| history.graph.parents(other).contains(id))
+        })
+        .collect();
+    current.sort();
+    if current.is_empty() {
+        println!("<base> (no revision applied)");
+    }
+    let heads = history.graph.heads();
+    for id in current {
+        let failed = rows.iter().any(|r| r.revision == *id && !r.success);
+        let mark = match (heads.contains(id), failed) {
+            (_, true) => " (FAILED part-way)",
+            (true, false) => " (head)",
+            (false, false) => "",
+        };
+        println!("{id}{mark}");
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -428,3 +428,147 @@ fn revisions_form_a_checked_history() {
     assert_eq!(heads.stdout.lines().count(), 1, "{}", heads.stdout);
     assert!(heads.stdout.ends_with("join\n"), "{}", heads.stdout);
 }
+
+/// Writes a revision directory by hand (as `strata revision` would, then edited).
+fn write_revision(dir: &Path, id: &str, parents: &[&str], up: &str, down: &str) {
+    let rev = dir.join("migrations").join(format!("{id}_r"));
+    std::fs::create_dir_all(&rev).unwrap();
+    let parents: Vec<String> = parents.iter().map(|p| format!("\"{p}\"")).collect();
+    std::fs::write(
+        rev.join("revision.toml"),
+        format!(
+            "id = \"{id}\"\nparents = [{}]\nmessage = \"{id}\"\ncreated = \"2026-11-21T00:00:00Z\"\n",
+            parents.join(", ")
+        ),
+    )
+    .unwrap();
+    std::fs::write(rev.join("up.sql"), up).unwrap();
+    std::fs::write(rev.join("down.sql"), down).unwrap();
+}
+
+/// The tables `strata schema db` reads, by name.
+fn tables(dir: &Path, url: &str) -> Vec<String> {
+    let run = check(
+        dir,
+        &["--database-url", url, "schema", "db", "--format", "json"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    json["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn upgrade_and_downgrade_round_trip_on_every_dialect() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for dialect in strata_ir::Dialect::ALL {
+        let Some(db) = runtime.block_on(strata_testkit::TestDb::create(dialect)) else {
+            continue;
+        };
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path();
+        write_revision(
+            dir,
+            "001",
+            &[],
+            "CREATE TABLE a (id integer PRIMARY KEY);\n",
+            "DROP TABLE a;\n",
+        );
+        write_revision(
+            dir,
+            "002",
+            &["001"],
+            "CREATE TABLE b (id integer PRIMARY KEY);\n",
+            "DROP TABLE b;\n",
+        );
+        write_revision(
+            dir,
+            "003",
+            &["002"],
+            "CREATE TABLE c (id integer PRIMARY KEY);\n",
+            "DROP TABLE c;\n",
+        );
+        assert_eq!(check(dir, &["hash"]).code, 0);
+        let url = db.url.clone();
+        let run = |args: &[&str]| {
+            let mut all = vec!["--database-url", url.as_str()];
+            all.extend_from_slice(args);
+            let run = check(dir, &all);
+            assert_eq!(run.code, 0, "{dialect} {args:?}: {}", run.stderr);
+            run.stdout
+        };
+        let steps: Vec<(&[&str], &[&str], &str)> = vec![
+            (&["upgrade", "head"], &["a", "b", "c"], "003 (head)\n"),
+            (&["downgrade", "-1"], &["a", "b"], "002\n"),
+            (
+                &["downgrade", "base"],
+                &[],
+                "<base> (no revision applied)\n",
+            ),
+            (&["upgrade", "+2"], &["a", "b"], "002\n"),
+            (&["upgrade"], &["a", "b", "c"], "003 (head)\n"),
+            (&["downgrade", "001"], &["a"], "001\n"),
+        ];
+        for (args, expected_tables, expected_current) in steps {
+            run(args);
+            let mut found = tables(dir, &url);
+            found.retain(|t| t != "strata_revisions");
+            assert_eq!(found, expected_tables, "{dialect} after {args:?}");
+            assert_eq!(
+                run(&["current"]),
+                expected_current,
+                "{dialect} after {args:?}"
+            );
+        }
+        // Nothing to do is not an error.
+        run(&["upgrade", "001"]);
+
+        // A failing revision names itself and leaves nothing half-done where the database can
+        // roll back.
+        write_revision(
+            dir,
+            "004",
+            &["003"],
+            "CREATE TABLE d (id integer PRIMARY KEY);\nCREATE TABLE d (id integer);\n",
+            "DROP TABLE d;\n",
+        );
+        assert_eq!(check(dir, &["hash"]).code, 0);
+        run(&["upgrade", "003"]);
+        let failed = check(dir, &["--database-url", &url, "upgrade"]);
+        assert_eq!(failed.code, 2, "{dialect}");
+        assert!(
+            failed.stderr.contains("revision 004 (up.sql) failed"),
+            "{dialect}: {}",
+            failed.stderr
+        );
+        let found = tables(dir, &url);
+        match dialect {
+            strata_ir::Dialect::Mysql => {
+                // DDL committed part-way: the failure is recorded and blocks the next run.
+                let again = check(dir, &["--database-url", &url, "upgrade"]);
+                assert_eq!(again.code, 2);
+                assert!(
+                    again.stderr.contains("revision 004 failed part-way"),
+                    "{}",
+                    again.stderr
+                );
+                assert!(run(&["current"]).contains("004 (FAILED part-way)"));
+            }
+            _ => {
+                assert!(
+                    !found.contains(&"d".to_owned()),
+                    "{dialect}: rolled back: {found:?}"
+                );
+                assert_eq!(run(&["current"]), "003\n", "{dialect}");
+            }
+        }
+        runtime.block_on(db.drop());
+    }
+}
