@@ -572,3 +572,79 @@ fn upgrade_and_downgrade_round_trip_on_every_dialect() {
         runtime.block_on(db.drop());
     }
 }
+
+#[test]
+fn concurrent_upgrades_apply_each_revision_once() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for dialect in [strata_ir::Dialect::Postgres, strata_ir::Dialect::Mysql] {
+        let Some(db) = runtime.block_on(strata_testkit::TestDb::create(dialect)) else {
+            continue;
+        };
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path();
+        write_revision(
+            dir,
+            "001",
+            &[],
+            "CREATE TABLE log (n integer NOT NULL);\n",
+            "DROP TABLE log;\n",
+        );
+        let mut parent = "001".to_owned();
+        for i in 2..=6 {
+            let id = format!("{i:03}");
+            write_revision(
+                dir,
+                &id,
+                &[&parent],
+                &format!("INSERT INTO log (n) VALUES ({i});\n"),
+                &format!("DELETE FROM log WHERE n = {i};\n"),
+            );
+            parent = id;
+        }
+        assert_eq!(check(dir, &["hash"]).code, 0);
+        // Eight containers starting at once.
+        let children: Vec<std::process::Child> = (0..8)
+            .map(|_| {
+                std::process::Command::new(assert_cmd::cargo::cargo_bin("strata"))
+                    .current_dir(dir)
+                    .env_remove("DATABASE_URL")
+                    .args(["--database-url", &db.url, "upgrade", "head"])
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let outputs: Vec<std::process::Output> = children
+            .into_iter()
+            .map(|c| c.wait_with_output().unwrap())
+            .collect();
+        let rows = runtime.block_on(db.scalar("SELECT COUNT(*) FROM log"));
+        let recorded = runtime.block_on(db.scalar("SELECT COUNT(*) FROM strata_revisions"));
+        runtime.block_on(db.drop());
+        for out in &outputs {
+            assert!(
+                out.status.success(),
+                "{dialect}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let applied: usize = outputs
+            .iter()
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .matches("applied ")
+                    .count()
+            })
+            .sum();
+        assert_eq!(
+            applied, 6,
+            "{dialect}: each revision applied by exactly one process"
+        );
+        assert_eq!(rows, 5, "{dialect}: every insert ran once");
+        assert_eq!(recorded, 6, "{dialect}");
+    }
+}
