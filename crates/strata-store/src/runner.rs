@@ -21,7 +21,7 @@ use sqlx::{AssertSqlSafe, Connection, Row};
 
 use crate::directory::RevisionDir;
 use crate::error::StoreError;
-use crate::graph::{Graph, Target};
+use crate::graph::{Graph, GraphError as GraphErrorKind, Target};
 
 pub const VERSION_TABLE: &str = "strata_revisions";
 
@@ -102,20 +102,16 @@ impl Db {
         }
     }
 
+    pub fn kind(&self) -> Kind {
+        match self {
+            Db::Postgres(_) => Kind::Postgres,
+            Db::Mysql(_) => Kind::Mysql,
+            Db::Sqlite(_) => Kind::Sqlite,
+        }
+    }
+
     fn create_version_table(&self) -> String {
-        let (ts, boolean) = match self {
-            Db::Postgres(_) => ("timestamptz", "boolean"),
-            Db::Mysql(_) => ("timestamp", "boolean"),
-            Db::Sqlite(_) => ("text", "integer"),
-        };
-        format!(
-            "CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (\
-             revision varchar(64) NOT NULL PRIMARY KEY, \
-             checksum varchar(64) NOT NULL, \
-             applied_at {ts} NOT NULL DEFAULT CURRENT_TIMESTAMP, \
-             duration_ms bigint NOT NULL, \
-             success {boolean} NOT NULL)"
-        )
+        self.kind().create_version_table()
     }
 
     pub async fn ensure_version_table(&mut self) -> Result<(), StoreError> {
@@ -250,6 +246,160 @@ impl Db {
             Db::Sqlite(c) => c.close().await,
         };
     }
+}
+
+/// The database flavour, for SQL written without a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Postgres,
+    Mysql,
+    Sqlite,
+}
+
+impl Kind {
+    pub fn create_version_table(self) -> String {
+        let (ts, boolean) = match self {
+            Kind::Postgres => ("timestamptz", "boolean"),
+            Kind::Mysql => ("timestamp", "boolean"),
+            Kind::Sqlite => ("text", "integer"),
+        };
+        format!(
+            "CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (\
+             revision varchar(64) NOT NULL PRIMARY KEY, \
+             checksum varchar(64) NOT NULL, \
+             applied_at {ts} NOT NULL DEFAULT CURRENT_TIMESTAMP, \
+             duration_ms bigint NOT NULL, \
+             success {boolean} NOT NULL)"
+        )
+    }
+
+    fn truth(self) -> &'static str {
+        match self {
+            Kind::Sqlite => "1",
+            Kind::Postgres | Kind::Mysql => "TRUE",
+        }
+    }
+}
+
+/// The SQL `upgrade`/`downgrade` would run, for review or for a DBA to run by hand (offline:
+/// no database is read; an upgrade starts from base, a downgrade from the head(s)).
+pub fn offline_script(
+    kind: Kind,
+    graph: &Graph,
+    revisions: &[RevisionDir],
+    target: &Target,
+    direction: Direction,
+) -> Result<String, StoreError> {
+    let applied: BTreeSet<String> = match direction {
+        Direction::Up => BTreeSet::new(),
+        Direction::Down => graph
+            .heads()
+            .iter()
+            .flat_map(|h| graph.ancestors(h))
+            .collect(),
+    };
+    let plan = match direction {
+        Direction::Up => graph.plan_upgrade(&applied, target)?,
+        Direction::Down => graph.plan_downgrade(&applied, target)?,
+    };
+    let mut out = format!("{};\n\n", kind.create_version_table());
+    for id in plan {
+        let Some(r) = revisions.iter().find(|r| r.meta.id == id) else {
+            continue;
+        };
+        let (sql, record) = match direction {
+            Direction::Up => (
+                &r.up,
+                format!(
+                    "INSERT INTO {VERSION_TABLE} (revision, checksum, duration_ms, success) VALUES ({}, {}, 0, {});",
+                    quote(&id),
+                    quote(&checksum(r)),
+                    kind.truth()
+                ),
+            ),
+            Direction::Down => (
+                &r.down,
+                format!(
+                    "DELETE FROM {VERSION_TABLE} WHERE revision = {};",
+                    quote(&id)
+                ),
+            ),
+        };
+        let transaction = r.meta.transactional && kind != Kind::Mysql;
+        out.push_str(&format!("-- revision {id}: {}\n", r.meta.message));
+        if transaction {
+            out.push_str("BEGIN;\n");
+        }
+        out.push_str(sql.trim_end());
+        out.push_str("\n\n");
+        out.push_str(&record);
+        out.push('\n');
+        if transaction {
+            out.push_str("COMMIT;\n");
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Records `target` (and what it builds on) as the applied revisions, running no SQL.
+pub async fn stamp(
+    db: &mut Db,
+    graph: &Graph,
+    revisions: &[RevisionDir],
+    target: &Target,
+    lock_timeout: Duration,
+) -> Result<Vec<String>, StoreError> {
+    let ids: BTreeSet<String> = match target {
+        Target::Base => BTreeSet::new(),
+        Target::Head => graph
+            .head()?
+            .map(|h| graph.ancestors(&h))
+            .unwrap_or_default(),
+        Target::Heads => graph
+            .heads()
+            .iter()
+            .flat_map(|h| graph.ancestors(h))
+            .collect(),
+        Target::Revision(r) => graph.ancestors(&graph.resolve(r)?),
+        other => {
+            return Err(GraphErrorKind::BadTarget {
+                target: format!("{other} (stamp takes head, heads, base or a revision)"),
+            }
+            .into());
+        }
+    };
+    db.lock(lock_timeout).await?;
+    let result = async {
+        db.ensure_version_table().await?;
+        let mut script = format!("DELETE FROM {VERSION_TABLE};\n");
+        for id in &ids {
+            let sum = revisions
+                .iter()
+                .find(|r| r.meta.id == *id)
+                .map(checksum)
+                .unwrap_or_default();
+            script.push_str(&format!(
+                "INSERT INTO {VERSION_TABLE} (revision, checksum, duration_ms, success) VALUES ({}, {}, 0, {});\n",
+                quote(id),
+                quote(&sum),
+                db.kind().truth()
+            ));
+        }
+        db.execute(&script)
+            .await
+            .map_err(db_error("recording the stamped revisions"))
+    }
+    .await;
+    db.unlock().await;
+    result.map(|()| {
+        graph
+            .revisions()
+            .iter()
+            .filter(|id| ids.contains(*id))
+            .cloned()
+            .collect()
+    })
 }
 
 /// Which way a step goes.
@@ -391,7 +541,22 @@ async fn apply_one(db: &mut Db, r: &RevisionDir, direction: Direction) -> Result
                     .await
                     .map_err(db_error("turning foreign keys off"))?;
             }
-            let result = transactional(db, sql, &record, id, direction, started, failed).await;
+            let result = if r.meta.transactional {
+                transactional(db, sql, &record, id, direction, started, failed).await
+            } else {
+                // Statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY, ...).
+                match db.execute(sql).await {
+                    Ok(()) => db
+                        .execute(
+                            &record
+                                .replace("{ok}", db.kind().truth())
+                                .replace("{ms}", &started.elapsed().as_millis().to_string()),
+                        )
+                        .await
+                        .map_err(db_error("recording the revision")),
+                    Err(e) => Err(failed(e)),
+                }
+            };
             if sqlite {
                 let _ = db.execute("PRAGMA foreign_keys = ON").await;
             }
@@ -419,7 +584,7 @@ async fn transactional(
     if present != (direction == Direction::Down) {
         return db.execute("COMMIT").await.map_err(db_error("committing"));
     }
-    let ok = if sqlite { "1" } else { "TRUE" };
+    let ok = db.kind().truth();
     let result = match db.execute(sql).await {
         Ok(()) => {
             let record = record

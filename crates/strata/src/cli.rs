@@ -60,12 +60,20 @@ pub enum Command {
     Upgrade {
         #[arg(default_value = "head", allow_hyphen_values = true)]
         target: String,
+        /// Print the SQL instead of running it (offline, from base), touching no database
+        #[arg(long)]
+        sql: bool,
     },
     /// Roll back to TARGET (-N, an id or prefix, base)
     Downgrade {
         #[arg(allow_hyphen_values = true)]
         target: String,
+        /// Print the SQL instead of running it (offline, from the head), touching no database
+        #[arg(long)]
+        sql: bool,
     },
+    /// Record TARGET (and what it builds on) as applied, running no SQL
+    Stamp { target: String },
     /// Print the revision(s) the database is at
     Current,
     /// Print the head revision(s) of the migration graph

@@ -300,3 +300,54 @@ pub fn current(config: &Config) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `strata upgrade --sql` / `strata downgrade --sql`: the SQL, printed, for the configured
+/// database's dialect.
+pub fn offline(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCode> {
+    use strata_store::runner::{self, Direction, Kind};
+    let history = History::load(&config.migrations)?;
+    history.verify(&config.migrations)?;
+    let target = strata_store::Target::parse(target)?;
+    let url = crate::database::url(config)?;
+    let kind = match crate::config::dialect_of_url(url)? {
+        strata_ir::Dialect::Postgres => Kind::Postgres,
+        strata_ir::Dialect::Mysql => Kind::Mysql,
+        strata_ir::Dialect::Sqlite => Kind::Sqlite,
+    };
+    let direction = if up { Direction::Up } else { Direction::Down };
+    print!(
+        "{}",
+        runner::offline_script(kind, &history.graph, &history.revisions, &target, direction)?
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `strata stamp TARGET`.
+pub fn stamp(config: &Config, target: &str) -> anyhow::Result<ExitCode> {
+    use strata_store::runner::{self, Db};
+    let history = History::load(&config.migrations)?;
+    history.verify(&config.migrations)?;
+    let target = strata_store::Target::parse(target)?;
+    let url = crate::database::url(config)?.to_owned();
+    let ids = block_on(async {
+        let mut db = Db::connect(&url).await?;
+        let ids = runner::stamp(
+            &mut db,
+            &history.graph,
+            &history.revisions,
+            &target,
+            LOCK_TIMEOUT,
+        )
+        .await;
+        db.close().await;
+        ids
+    })??;
+    match ids.last() {
+        Some(last) => println!(
+            "stamped {last} ({} revision(s) recorded as applied)",
+            ids.len()
+        ),
+        None => println!("stamped base (no revision recorded as applied)"),
+    }
+    Ok(ExitCode::SUCCESS)
+}

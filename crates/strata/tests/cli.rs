@@ -530,6 +530,51 @@ fn upgrade_and_downgrade_round_trip_on_every_dialect() {
         // Nothing to do is not an error.
         run(&["upgrade", "001"]);
 
+        // stamp records without running SQL.
+        assert!(run(&["stamp", "003"]).starts_with("stamped 003"));
+        assert_eq!(run(&["current"]), "003 (head)\n", "{dialect}");
+        let mut found = tables(dir, &url);
+        found.retain(|t| t != "strata_revisions");
+        assert_eq!(found, ["a"], "{dialect}: stamp runs no SQL");
+        run(&["stamp", "001"]);
+        assert_eq!(run(&["current"]), "001\n", "{dialect}");
+
+        // --sql prints what would run and touches nothing.
+        let offline = run(&["upgrade", "--sql"]);
+        assert!(
+            offline.contains("CREATE TABLE b (id integer PRIMARY KEY);"),
+            "{offline}"
+        );
+        assert!(
+            offline.contains("INSERT INTO strata_revisions"),
+            "{offline}"
+        );
+        assert_eq!(
+            offline.contains("BEGIN;"),
+            dialect != strata_ir::Dialect::Mysql,
+            "{dialect}: {offline}"
+        );
+        assert_eq!(run(&["current"]), "001\n", "{dialect}");
+        let offline_down = run(&["downgrade", "base", "--sql"]);
+        assert!(offline_down.contains("DROP TABLE c;"), "{offline_down}");
+
+        // An applied revision whose files changed is refused by name.
+        let up_sql = dir.join("migrations/001_r/up.sql");
+        let original = std::fs::read_to_string(&up_sql).unwrap();
+        std::fs::write(&up_sql, "CREATE TABLE a (id bigint PRIMARY KEY);\n").unwrap();
+        assert_eq!(check(dir, &["hash"]).code, 0);
+        let refused = check(dir, &["--database-url", &url, "upgrade"]);
+        assert_eq!(refused.code, 2);
+        assert!(
+            refused
+                .stderr
+                .contains("revision 001 was applied, but its files have changed"),
+            "{dialect}: {}",
+            refused.stderr
+        );
+        std::fs::write(&up_sql, original).unwrap();
+        assert_eq!(check(dir, &["hash"]).code, 0);
+
         // A failing revision names itself and leaves nothing half-done where the database can
         // roll back.
         write_revision(
