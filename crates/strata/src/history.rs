@@ -155,22 +155,35 @@ pub fn heads(config: &Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `strata history [--verbose]`: newest first.
+/// `strata history [--verbose]`: newest first, with applied/pending marks when a database is
+/// configured and answers.
 pub fn history(config: &Config, verbose: bool) -> anyhow::Result<ExitCode> {
     let history = History::load(&config.migrations)?;
     let heads = history.graph.heads();
+    let applied = applied_ids(config);
     for r in history.revisions.iter().rev() {
-        let mark = if heads.contains(&r.meta.id) {
-            " (head)"
+        let mut marks = Vec::new();
+        if heads.contains(&r.meta.id) {
+            marks.push("head");
+        }
+        if let Ok(applied) = &applied {
+            marks.push(if applied.contains(&r.meta.id) {
+                "applied"
+            } else {
+                "pending"
+            });
+        }
+        let marks = if marks.is_empty() {
+            String::new()
         } else {
-            ""
+            format!(" ({})", marks.join(", "))
         };
         let parents = if r.meta.parents.is_empty() {
             "<base>".to_owned()
         } else {
             r.meta.parents.join(", ")
         };
-        println!("{parents} -> {}{mark}, {}", r.meta.id, r.meta.message);
+        println!("{parents} -> {}{marks}, {}", r.meta.id, r.meta.message);
         if verbose {
             println!("    directory: {}", r.path.display());
             println!("    created: {}", r.meta.created);
@@ -179,7 +192,25 @@ pub fn history(config: &Config, verbose: bool) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    if let Err(reason) = applied {
+        if config.database_url.is_some() {
+            eprintln!("note: no applied/pending marks: {reason}");
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The revisions the configured database records as applied.
+fn applied_ids(config: &Config) -> anyhow::Result<std::collections::BTreeSet<String>> {
+    use strata_store::runner::Db;
+    let url = crate::database::url(config)?.to_owned();
+    let rows = block_on(async {
+        let mut db = Db::connect(&url).await?;
+        let rows = db.applied().await;
+        db.close().await;
+        rows
+    })??;
+    Ok(rows.into_iter().map(|r| r.revision).collect())
 }
 
 /// `strata show REV`.

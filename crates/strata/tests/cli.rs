@@ -530,6 +530,17 @@ fn upgrade_and_downgrade_round_trip_on_every_dialect() {
         // Nothing to do is not an error.
         run(&["upgrade", "001"]);
 
+        // history marks what is applied.
+        let listed = run(&["history"]);
+        assert!(
+            listed.contains("-> 003 (head, pending), 003"),
+            "{dialect}: {listed}"
+        );
+        assert!(
+            listed.contains("<base> -> 001 (applied), 001"),
+            "{dialect}: {listed}"
+        );
+
         // stamp records without running SQL.
         assert!(run(&["stamp", "003"]).starts_with("stamped 003"));
         assert_eq!(run(&["current"]), "003 (head)\n", "{dialect}");
