@@ -192,10 +192,10 @@ pub fn history(config: &Config, verbose: bool) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    if let Err(reason) = applied {
-        if config.database_url.is_some() {
-            eprintln!("note: no applied/pending marks: {reason}");
-        }
+    if let Err(reason) = applied
+        && config.database_url.is_some()
+    {
+        eprintln!("note: no applied/pending marks: {reason}");
     }
     Ok(ExitCode::SUCCESS)
 }
