@@ -42,6 +42,20 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write strata.toml and an empty migrations directory here
+    Init {
+        /// The database the project uses (default: sqlite)
+        #[arg(long)]
+        dialect: Option<DialectArg>,
+    },
+    /// Diff the entities against the database (which must be at head) and write a revision
+    Autogenerate {
+        /// What the revision does
+        #[arg(short, long)]
+        message: String,
+    },
+    /// Exit 0 when the database matches the entities and is at head, 1 (with the diff) when not
+    Check,
     /// Write an empty revision on top of the head, to fill in by hand
     Revision {
         /// What the revision does

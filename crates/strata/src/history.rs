@@ -245,7 +245,7 @@ pub fn hash(config: &Config) -> anyhow::Result<ExitCode> {
 /// How long `upgrade` and `downgrade` wait for another strata process to finish.
 const LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 
-fn block_on<T>(future: impl std::future::Future<Output = T>) -> anyhow::Result<T> {
+pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> anyhow::Result<T> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -12,6 +12,7 @@ mod history;
 mod models;
 mod render;
 mod schema_cmd;
+mod workflow;
 
 use std::process::ExitCode;
 
@@ -29,8 +30,20 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
+    let command = match cli.command {
+        // `init` writes the configuration, so it reads none.
+        cli::Command::Init { dialect } => {
+            return workflow::init(dialect.map_or(strata_ir::Dialect::Sqlite, Into::into));
+        }
+        other => other,
+    };
     let config = config::Config::load(&cli.global)?;
-    match cli.command {
+    match command {
+        cli::Command::Init { dialect } => {
+            workflow::init(dialect.map_or(strata_ir::Dialect::Sqlite, Into::into))
+        }
+        cli::Command::Autogenerate { message } => workflow::autogenerate(&config, &message),
+        cli::Command::Check => workflow::check(&config),
         cli::Command::Diff { format } => diff_cmd::run(&config, format),
         cli::Command::Revision { message } => history::revision(&config, &message),
         cli::Command::Merge { message, revisions } => history::merge(&config, &message, &revisions),
