@@ -491,76 +491,9 @@ mod tests {
         }
     }
 
+    /// Every variant, plus hand-written SQLite spellings.
     fn all_types() -> Vec<ColumnType> {
-        let mut types = vec![
-            ColumnType::Boolean,
-            ColumnType::Float,
-            ColumnType::Double,
-            ColumnType::Decimal { precision: None },
-            decimal(12, 2),
-            ColumnType::Money { precision: None },
-            ColumnType::Money {
-                precision: Some((19, 4)),
-            },
-            ColumnType::String {
-                len: StringLen::None,
-            },
-            string(40),
-            ColumnType::String {
-                len: StringLen::Max,
-            },
-            ColumnType::Char { len: None },
-            ColumnType::Char { len: Some(2) },
-            ColumnType::Text,
-            ColumnType::Blob,
-            ColumnType::Binary { len: 16 },
-            ColumnType::VarBinary {
-                len: StringLen::None,
-            },
-            ColumnType::VarBinary {
-                len: StringLen::N(8),
-            },
-            ColumnType::VarBinary {
-                len: StringLen::Max,
-            },
-            ColumnType::Bit { len: Some(1) },
-            ColumnType::VarBit { len: 3 },
-            ColumnType::Date,
-            ColumnType::Time,
-            ColumnType::DateTime,
-            ColumnType::Timestamp,
-            ColumnType::TimestampTz,
-            ColumnType::Interval {
-                fields: None,
-                precision: None,
-            },
-            ColumnType::Year,
-            ColumnType::Json,
-            ColumnType::JsonBinary,
-            ColumnType::Uuid,
-            ColumnType::Inet,
-            ColumnType::Cidr,
-            ColumnType::MacAddr,
-            ColumnType::LTree,
-            ColumnType::Vector { dim: Some(3) },
-            ColumnType::Enum {
-                schema: None,
-                name: "mood".into(),
-                values: vec!["sad".into(), "happy".into()],
-            },
-            ColumnType::Array {
-                of: Box::new(int(4)),
-            },
-            ColumnType::custom("geometry"),
-            ColumnType::custom(""),
-            ColumnType::custom("INTEGER"),
-            ColumnType::custom(" text "),
-        ];
-        for bytes in [1, 2, 4, 8] {
-            types.push(ColumnType::int(bytes));
-            types.push(ColumnType::uint(bytes));
-        }
-        types
+        crate::dialect::tests::one_of_every_type(&["", "INTEGER", " text "])
     }
 
     #[test]

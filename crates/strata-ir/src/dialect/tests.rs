@@ -61,3 +61,86 @@ fn unstorable_types_are_errors_not_panics() {
         "int32[] columns are not available on mysql"
     );
 }
+
+/// One value of every column-type variant, with the parameterisations that matter to some
+/// dialect, plus `custom` spellings a dialect wants exercised; shared by the per-dialect
+/// canonical-form tests.
+pub(super) fn one_of_every_type(customs: &[&str]) -> Vec<ColumnType> {
+    use ColumnType as T;
+    let interval = |fields: Option<&str>, precision| T::Interval {
+        fields: fields.map(str::to_owned),
+        precision,
+    };
+    let mut types = vec![
+        T::Boolean,
+        T::Float,
+        T::Double,
+        T::Decimal { precision: None },
+        T::Decimal {
+            precision: Some((12, 2)),
+        },
+        T::Money { precision: None },
+        T::Money {
+            precision: Some((19, 4)),
+        },
+        T::String {
+            len: StringLen::None,
+        },
+        T::String {
+            len: StringLen::N(40),
+        },
+        T::String {
+            len: StringLen::Max,
+        },
+        T::Char { len: None },
+        T::Char { len: Some(3) },
+        T::Text,
+        T::Blob,
+        T::Binary { len: 16 },
+        T::VarBinary {
+            len: StringLen::None,
+        },
+        T::VarBinary {
+            len: StringLen::N(30),
+        },
+        T::VarBinary {
+            len: StringLen::Max,
+        },
+        T::Bit { len: None },
+        T::Bit { len: Some(8) },
+        T::VarBit { len: 5 },
+        T::Date,
+        T::Time,
+        T::DateTime,
+        T::Timestamp,
+        T::TimestampTz,
+        interval(None, None),
+        interval(Some("day to second"), Some(3)),
+        interval(Some("YEAR"), None),
+        T::Year,
+        T::Json,
+        T::JsonBinary,
+        T::Uuid,
+        T::Inet,
+        T::Cidr,
+        T::MacAddr,
+        T::LTree,
+        T::Vector { dim: None },
+        T::Vector { dim: Some(3) },
+        T::Enum {
+            schema: None,
+            name: "Status Kind".into(),
+            values: vec!["a".into(), "it's".into(), r"back\slash".into()],
+        },
+        T::Array {
+            of: Box::new(T::int(4)),
+        },
+        T::custom("geometry"),
+    ];
+    types.extend(customs.iter().map(|c| T::custom(*c)));
+    for bytes in [1, 2, 4, 8] {
+        types.push(T::int(bytes));
+        types.push(T::uint(bytes));
+    }
+    types
+}
