@@ -6,33 +6,12 @@
 
 use std::fmt::Write;
 
-use strata_ir::{Dialect, Schema};
-use strata_testkit::{fixture_dir, source_files};
-
-fn read(case: &str, side: &str) -> Schema {
-    let files = source_files(&fixture_dir("diff").join(case).join(side));
-    let reading = strata_model::read(&files);
-    assert!(
-        !reading.has_errors(),
-        "{case}/{side}: {:#?}",
-        reading.diagnostics
-    );
-    reading.schema
-}
-
-/// Dialects a case applies to: enum types are PostgreSQL's.
-fn dialects(case: &str) -> Vec<Dialect> {
-    if case.starts_with("enum_") {
-        vec![Dialect::Postgres]
-    } else {
-        Dialect::ALL.to_vec()
-    }
-}
+use strata_testkit::{diff_case, diff_case_dialects, fixture_dir};
 
 fn check(case: &str) {
-    let (before, after) = (read(case, "before"), read(case, "after"));
+    let (before, after) = diff_case(case);
     let mut out = String::new();
-    for dialect in dialects(case) {
+    for dialect in diff_case_dialects(case) {
         for schema in [&before, &after] {
             let same = strata_diff::diff(schema, schema, dialect);
             assert!(

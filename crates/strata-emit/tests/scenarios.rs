@@ -13,26 +13,7 @@ use std::fmt::Write;
 use strata_diff::Change;
 use strata_introspect::Scope;
 use strata_ir::{Dialect, Schema};
-use strata_testkit::{TestDb, fixture_dir, source_files};
-
-fn read(case: &str, side: &str) -> Schema {
-    let files = source_files(&fixture_dir("diff").join(case).join(side));
-    let reading = strata_model::read(&files);
-    assert!(
-        !reading.has_errors(),
-        "{case}/{side}: {:#?}",
-        reading.diagnostics
-    );
-    reading.schema
-}
-
-fn dialects(case: &str) -> Vec<Dialect> {
-    if case.starts_with("enum_") {
-        vec![Dialect::Postgres]
-    } else {
-        Dialect::ALL.to_vec()
-    }
-}
+use strata_testkit::{TestDb, diff_case, diff_case_dialects, fixture_dir};
 
 async fn introspect(db: &TestDb) -> Schema {
     strata_introspect::introspect(&db.url, &Scope::default())
@@ -74,7 +55,7 @@ async fn counts(db: &TestDb, tables: &[&str]) -> Vec<i64> {
 }
 
 async fn scenario(case: &str, dialect: Dialect, log: &mut String) {
-    let (before, after) = (read(case, "before"), read(case, "after"));
+    let (before, after) = diff_case(case);
     let Some(db) = TestDb::create(dialect).await else {
         return;
     };
@@ -136,7 +117,7 @@ async fn scenario(case: &str, dialect: Dialect, log: &mut String) {
 
 async fn check(case: &str) {
     let mut log = String::new();
-    for dialect in dialects(case) {
+    for dialect in diff_case_dialects(case) {
         scenario(case, dialect, &mut log).await;
     }
     insta::assert_snapshot!(case, log);
@@ -151,7 +132,7 @@ macro_rules! scenarios {
         #[test]
         fn rendering_never_panics_on_mismatched_state() {
             for case in [$(stringify!($name)),*] {
-                let (before, after) = (read(case, "before"), read(case, "after"));
+                let (before, after) = diff_case(case);
                 for dialect in Dialect::ALL {
                     let changes = strata_diff::diff(&before, &after, dialect).changes;
                     for state in [&Schema::default(), &after, &before] {

@@ -51,6 +51,30 @@ pub fn model_fixture(name: &str) -> Schema {
     reading.schema
 }
 
+/// One comparison case under `fixtures/diff/<case>/`: the `before` and `after` entity sets.
+pub fn diff_case(case: &str) -> (Schema, Schema) {
+    let read = |side: &str| {
+        let files = source_files(&fixture_dir("diff").join(case).join(side));
+        let reading = strata_model::read(&files);
+        assert!(
+            !reading.has_errors(),
+            "{case}/{side}: {:#?}",
+            reading.diagnostics
+        );
+        reading.schema
+    };
+    (read("before"), read("after"))
+}
+
+/// The dialects a comparison case applies to: `enum_*` cases are about PostgreSQL's enum types.
+pub fn diff_case_dialects(case: &str) -> Vec<Dialect> {
+    if case.starts_with("enum_") {
+        vec![Dialect::Postgres]
+    } else {
+        Dialect::ALL.to_vec()
+    }
+}
+
 /// Whether a missing server is a failure rather than a skip.
 pub fn required() -> bool {
     std::env::var("STRATA_REQUIRE_DATABASES").is_ok_and(|v| v == "1")
