@@ -38,6 +38,14 @@ fn check(dir: &Path, args: &[&str]) -> Run {
     run
 }
 
+/// A runtime for the tests that prepare databases.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
 fn models(name: &str) -> String {
     fixtures().join(name).display().to_string()
 }
@@ -219,10 +227,7 @@ CREATE INDEX idx_orders_total ON orders (total);";
 
 #[test]
 fn schema_db_prints_what_each_database_holds() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     for dialect in strata_ir::Dialect::ALL {
         let Some(db) = runtime.block_on(strata_testkit::TestDb::create(dialect)) else {
             continue;
@@ -304,10 +309,7 @@ fn schema_db_errors_name_the_server_and_hide_the_password() {
 fn diff_prints_the_up_sql_and_exits_1_until_in_sync() {
     let case = fixtures().join("../diff/rename_declared");
     let (before, after) = (case.join("before"), case.join("after"));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     let db = runtime
         .block_on(strata_testkit::TestDb::create(strata_ir::Dialect::Sqlite))
         .unwrap();
@@ -464,10 +466,7 @@ fn tables(dir: &Path, url: &str) -> Vec<String> {
 
 #[test]
 fn upgrade_and_downgrade_round_trip_on_every_dialect() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     for dialect in strata_ir::Dialect::ALL {
         let Some(db) = runtime.block_on(strata_testkit::TestDb::create(dialect)) else {
             continue;
@@ -631,10 +630,7 @@ fn upgrade_and_downgrade_round_trip_on_every_dialect() {
 
 #[test]
 fn concurrent_upgrades_apply_each_revision_once() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     for dialect in [strata_ir::Dialect::Postgres, strata_ir::Dialect::Mysql] {
         let Some(db) = runtime.block_on(strata_testkit::TestDb::create(dialect)) else {
             continue;
@@ -718,10 +714,7 @@ fn use_entities(dir: &Path, set: &Path) {
 
 #[test]
 fn the_workflow_end_to_end_on_every_dialect() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = runtime();
     let cases = fixtures().join("../diff");
     for dialect in strata_ir::Dialect::ALL {
         let Some(db) = runtime.block_on(strata_testkit::TestDb::create(dialect)) else {
