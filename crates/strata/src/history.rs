@@ -25,13 +25,14 @@ impl History {
                 .map(RevisionDir::as_revision)
                 .collect::<Vec<_>>(),
         )?;
-        let position = |r: &RevisionDir| {
-            graph
-                .revisions()
-                .iter()
-                .position(|id| *id == r.meta.id)
-                .unwrap_or(usize::MAX)
-        };
+        let rank: std::collections::HashMap<&str, usize> = graph
+            .revisions()
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        let position =
+            |r: &RevisionDir| rank.get(r.meta.id.as_str()).copied().unwrap_or(usize::MAX);
         revisions.sort_by_key(position);
         Ok(History { revisions, graph })
     }
