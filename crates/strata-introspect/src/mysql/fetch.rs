@@ -246,7 +246,7 @@ impl Queries {
 }
 
 /// ` AND name NOT LIKE ? ESCAPE '!'` per pattern (`schema.name` for dotted patterns). Names
-/// compare case-sensitively and character by character, as [`Scope::ignores`] does, whatever
+/// compare case-sensitively and character by character (the globs are case-sensitive), whatever
 /// the collation of `information_schema` (MariaDB's is case-insensitive). The escape character
 /// is `!` rather than `\`, whose meaning in a string literal depends on the server's SQL mode.
 fn ignore_conditions(patterns: &[(String, bool)], schema_col: &str, table_col: &str) -> String {
