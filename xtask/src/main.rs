@@ -1,5 +1,6 @@
 //! Project chores, run as `cargo xtask <task>`.
 //!
+//! - `quickstart`: the whole workflow on the embedded SQLite default, in `target/quickstart`.
 //! - `bench models [--files N] [--runs R]`: generates N SeaORM entity files and times
 //!   `strata schema models` (release build) reading them, best and median of R runs.
 //! - `bench introspect [--tables N] [--dialect D] [--runs R] [--sea-schema auto|always|never]`:
@@ -15,14 +16,17 @@ use anyhow::{Context, bail};
 mod bench_introspect;
 mod gen_entities;
 mod gen_schema;
+mod quickstart;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("bench") => bench(&args[1..]),
+        Some("quickstart") => quickstart::run(),
         _ => {
             eprintln!(
-                "usage: cargo xtask bench models [--files N] [--runs R]\n       \
+                "usage: cargo xtask quickstart\n       \
+                 cargo xtask bench models [--files N] [--runs R]\n       \
                  cargo xtask bench introspect [--tables N] [--dialect D] [--runs R] \
                  [--sea-schema auto|always|never] (--help for more)"
             );
@@ -66,11 +70,15 @@ fn release_binary(root: &Path) -> anyhow::Result<PathBuf> {
     if !status.success() {
         bail!("cargo build --release -p strata failed");
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
+    Ok(target_dir(root).join("release/strata"))
+}
+
+/// Cargo's target directory: `CARGO_TARGET_DIR`, else `target/` in the workspace.
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .map(|dir| root.join(dir))
-        .unwrap_or_else(|| root.join("target"));
-    Ok(target.join("release/strata"))
+        .unwrap_or_else(|| root.join("target"))
 }
 
 fn bench_models(files: usize, runs: usize) -> anyhow::Result<()> {

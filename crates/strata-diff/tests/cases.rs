@@ -84,6 +84,7 @@ cases!(
     drop_table_with_foreign_key,
     enum_type_created,
     enum_value_added,
+    enum_label_added_and_used,
     enum_value_removed,
     foreign_key_action_changed,
     inline_enum_value_added,

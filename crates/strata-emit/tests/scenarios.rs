@@ -11,6 +11,7 @@
 use std::fmt::Write;
 
 use strata_diff::Change;
+use strata_emit::Script;
 use strata_introspect::Scope;
 use strata_ir::{Dialect, Schema};
 use strata_testkit::{TestDb, diff_case, diff_case_dialects, fixture_dir};
@@ -21,15 +22,29 @@ async fn introspect(db: &TestDb) -> Schema {
         .unwrap_or_else(|e| panic!("{}: {e}", db.dialect))
 }
 
-/// Applies `script` and returns what the database then holds.
-async fn run(db: &TestDb, what: &str, script: &str) -> Schema {
-    if script.trim().is_empty() {
-        return introspect(db).await;
-    }
-    if let Err(e) = db.try_execute(script).await {
-        panic!("{what} on {} failed: {e}\n{script}", db.dialect);
+/// Applies `script` (in one go, or statement by statement when it cannot run in one
+/// transaction) and returns what the database then holds.
+async fn run(db: &TestDb, what: &str, script: &Script) -> Schema {
+    let parts = if script.transactional {
+        vec![script.sql()]
+    } else {
+        script.statements.iter().map(|s| s.sql.clone()).collect()
+    };
+    for sql in parts.iter().filter(|sql| !sql.trim().is_empty()) {
+        if let Err(e) = db.try_execute(sql).await {
+            panic!("{what} on {} failed: {e}\n{sql}", db.dialect);
+        }
     }
     introspect(db).await
+}
+
+/// A script as the snapshot shows it: its SQL, and whether it must run outside a transaction.
+fn logged(script: &Script) -> String {
+    if script.transactional {
+        script.sql()
+    } else {
+        format!("-- runs outside a transaction\n{}", script.sql())
+    }
 }
 
 fn assert_clean(what: &str, dialect: Dialect, db: &Schema, target: &Schema) {
@@ -60,7 +75,10 @@ async fn scenario(case: &str, dialect: Dialect, log: &mut String) {
         return;
     };
     let start = strata_emit::create_schema(&before, dialect).unwrap();
-    let initial = run(&db, "the initial schema", &start).await;
+    if let Err(e) = db.try_execute(&start).await {
+        panic!("the initial schema on {dialect} failed: {e}\n{start}");
+    }
+    let initial = introspect(&db).await;
     let seed = std::fs::read_to_string(fixture_dir("diff").join(case).join("seed.sql")).ok();
     let kept: Vec<&str> = before
         .tables
@@ -79,9 +97,9 @@ async fn scenario(case: &str, dialect: Dialect, log: &mut String) {
     }
     let diff = strata_diff::diff(&initial, &after, dialect);
     let up = strata_emit::render(&diff.changes, &initial, dialect).unwrap();
-    let _ = writeln!(log, "== {dialect} up\n{}", up.sql());
+    let _ = writeln!(log, "== {dialect} up\n{}", logged(&up));
 
-    let upgraded = run(&db, &format!("{case} up"), &up.sql()).await;
+    let upgraded = run(&db, &format!("{case} up"), &up).await;
     assert_clean(&format!("{case} after up"), dialect, &upgraded, &after);
     if seed.is_some() {
         assert_eq!(
@@ -93,8 +111,8 @@ async fn scenario(case: &str, dialect: Dialect, log: &mut String) {
 
     let down =
         strata_emit::render(&Change::reverse_all(&diff.changes), &upgraded, dialect).unwrap();
-    let _ = writeln!(log, "== {dialect} down\n{}", down.sql());
-    let downgraded = run(&db, &format!("{case} down"), &down.sql()).await;
+    let _ = writeln!(log, "== {dialect} down\n{}", logged(&down));
+    let downgraded = run(&db, &format!("{case} down"), &down).await;
     assert_clean(&format!("{case} after down"), dialect, &downgraded, &before);
     if seed.is_some() {
         assert_eq!(
@@ -105,7 +123,7 @@ async fn scenario(case: &str, dialect: Dialect, log: &mut String) {
     }
 
     let again = strata_emit::render(&diff.changes, &downgraded, dialect).unwrap();
-    let upgraded = run(&db, &format!("{case} up again"), &again.sql()).await;
+    let upgraded = run(&db, &format!("{case} up again"), &again).await;
     assert_clean(
         &format!("{case} after up again"),
         dialect,
@@ -158,6 +176,7 @@ scenarios!(
     drop_table_with_foreign_key,
     enum_type_created,
     enum_value_added,
+    enum_label_added_and_used,
     enum_value_removed,
     foreign_key_action_changed,
     inline_enum_value_added,

@@ -21,7 +21,7 @@ mod postgres;
 mod scope;
 mod sqlite;
 
-pub use error::IntrospectError;
+pub use error::{IntrospectError, redact};
 pub use scope::Scope;
 
 use sqlx::Connection;

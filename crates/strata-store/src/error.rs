@@ -31,6 +31,8 @@ pub enum StoreError {
     Missing { name: String },
     #[error("the checksum file {file} is damaged: {reason}; run `strata hash` to rewrite it")]
     BadSumFile { file: String, reason: String },
+    #[error("cannot create the scratch database {name}: {cause}")]
+    Scratch { name: String, cause: sqlx::Error },
     #[error("{what} failed: {cause}")]
     Database { what: String, cause: sqlx::Error },
     #[error(

@@ -3,12 +3,15 @@
 //! [`graph`] is pure: revisions and their parents in, heads, bases, ancestors, target resolution
 //! and upgrade/downgrade plans out, with typed errors that name the revisions involved and the
 //! way out. [`directory`] reads and writes revision directories, [`sum`] the chained checksum
-//! file. The version table and the runner build on these.
+//! file. The version table and the runner build on these; [`scratch`] gives them a throwaway
+//! database to replay the history into.
 
 pub mod directory;
 mod error;
 pub mod graph;
 pub mod runner;
+pub mod scratch;
+mod split;
 pub mod sum;
 
 pub use directory::{Meta, RevisionDir};

@@ -421,6 +421,10 @@ fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 
+/// Called before each revision of a plan runs: its position (from 1), the plan's length and the
+/// revision's id. Lets the caller show progress without the runner printing.
+pub type OnStep<'a> = &'a mut dyn FnMut(usize, usize, &str);
+
 /// Moves the database to `target`: upgrade when `direction` is up, downgrade otherwise.
 /// Returns the steps taken (none when there is nothing to do).
 pub async fn run(
@@ -430,9 +434,10 @@ pub async fn run(
     target: &Target,
     direction: Direction,
     lock_timeout: Duration,
+    on_step: OnStep<'_>,
 ) -> Result<Vec<Step>, StoreError> {
     db.lock(lock_timeout).await?;
-    let result = run_locked(db, graph, revisions, target, direction).await;
+    let result = run_locked(db, graph, revisions, target, direction, on_step).await;
     db.unlock().await;
     result
 }
@@ -443,6 +448,7 @@ async fn run_locked(
     revisions: &[RevisionDir],
     target: &Target,
     direction: Direction,
+    on_step: OnStep<'_>,
 ) -> Result<Vec<Step>, StoreError> {
     db.ensure_version_table().await?;
     let rows = db.applied().await?;
@@ -466,14 +472,15 @@ async fn run_locked(
         Direction::Down => graph.plan_downgrade(&applied, target)?,
     };
     let mut steps = Vec::new();
-    for id in plan {
-        let Some(r) = revisions.iter().find(|r| r.meta.id == id) else {
+    for (n, id) in plan.iter().enumerate() {
+        let Some(r) = revisions.iter().find(|r| r.meta.id == *id) else {
             continue;
         };
+        on_step(n + 1, plan.len(), id);
         let started = Instant::now();
         apply_one(db, r, direction).await?;
         steps.push(Step {
-            revision: id,
+            revision: id.clone(),
             direction,
             duration: started.elapsed(),
         });
@@ -544,8 +551,9 @@ async fn apply_one(db: &mut Db, r: &RevisionDir, direction: Direction) -> Result
             let result = if r.meta.transactional {
                 transactional(db, sql, &record, id, direction, started, failed).await
             } else {
-                // Statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY, ...).
-                match db.execute(sql).await {
+                // Statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY, ...),
+                // sent one by one: PostgreSQL runs a multi-statement string as one transaction.
+                match execute_each(db, sql).await {
                     Ok(()) => db
                         .execute(
                             &record
@@ -563,6 +571,13 @@ async fn apply_one(db: &mut Db, r: &RevisionDir, direction: Direction) -> Result
             result
         }
     }
+}
+
+async fn execute_each(db: &mut Db, sql: &str) -> Result<(), sqlx::Error> {
+    for statement in crate::split::statements(sql) {
+        db.execute(statement).await?;
+    }
+    Ok(())
 }
 
 async fn transactional(

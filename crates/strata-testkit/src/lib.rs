@@ -107,19 +107,7 @@ pub fn unique_name(prefix: &str) -> String {
     )
 }
 
-/// The same server URL with another database name.
-pub fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let authority_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let root = match base[authority_end..].find('/') {
-        Some(i) => &base[..authority_end + i],
-        None => base,
-    };
-    format!("{root}/{db}{query}")
-}
+pub use strata_store::scratch::with_database;
 
 /// A freshly created, empty database; [`TestDb::drop`] removes it.
 #[derive(Debug)]

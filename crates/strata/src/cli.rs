@@ -29,6 +29,9 @@ pub struct GlobalArgs {
     /// Database URL (overrides DATABASE_URL and strata.toml)
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
+    /// Scratch database server for `--history` (overrides `dev_url` in strata.toml)
+    #[arg(long, global = true, value_name = "URL")]
+    pub dev_url: Option<String>,
     /// Directory of SeaORM entity files
     #[arg(long, global = true, value_name = "DIR")]
     pub models: Option<PathBuf>,
@@ -38,6 +41,9 @@ pub struct GlobalArgs {
     /// PostgreSQL schema in scope (repeatable)
     #[arg(long = "schema", global = true, value_name = "NAME")]
     pub schemas: Vec<String>,
+    /// No progress display (it is never drawn when stderr is not a terminal)
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,14 +59,34 @@ pub enum Command {
         /// What the revision does
         #[arg(short, long)]
         message: String,
+        /// Diff against the migration history replayed into a scratch database instead of the
+        /// live database
+        #[arg(long)]
+        history: bool,
     },
     /// Exit 0 when the database matches the entities and is at head, 1 (with the diff) when not
-    Check,
-    /// Write an empty revision on top of the head, to fill in by hand
+    Check {
+        /// Compare the entities with the migration history replayed into a scratch database
+        /// (in memory for SQLite; a temporary database on `dev_url` or the configured server
+        /// otherwise) instead of the live database
+        #[arg(long)]
+        history: bool,
+        /// Output format: readable text, or JSON for CI
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Write an empty revision on top of the head, to fill in by hand (or, with
+    /// --autogenerate, what `autogenerate` writes)
     Revision {
         /// What the revision does
         #[arg(short, long)]
         message: String,
+        /// Fill the revision from the diff of the entities against the database
+        #[arg(long)]
+        autogenerate: bool,
+        /// With --autogenerate: diff against the replayed migration history
+        #[arg(long, requires = "autogenerate")]
+        history: bool,
     },
     /// Write a revision that joins two or more heads
     Merge {
@@ -156,6 +182,12 @@ impl From<DialectArg> for Dialect {
             DialectArg::Sqlite => Dialect::Sqlite,
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -34,12 +34,11 @@ pub struct Config {
     pub database_url: Option<String>,
     pub models: PathBuf,
     pub migrations: PathBuf,
-    #[allow(dead_code)]
     pub dev_url: Option<String>,
-    #[allow(dead_code)]
     pub schemas: Vec<String>,
-    #[allow(dead_code)]
     pub ignore: Vec<String>,
+    /// Progress display on long operations (off on a pipe and with `--quiet`).
+    pub progress: crate::progress::Progress,
 }
 
 impl Config {
@@ -95,9 +94,10 @@ impl Config {
             database_url,
             models: resolve(&args.models, parsed.models, "src/entities"),
             migrations: resolve(&args.migrations, parsed.migrations, "migrations"),
-            dev_url: parsed.dev_url,
+            dev_url: args.dev_url.clone().or(parsed.dev_url),
             schemas,
             ignore: parsed.ignore,
+            progress: crate::progress::Progress::new(args.quiet),
         })
     }
 

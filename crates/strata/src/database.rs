@@ -59,6 +59,7 @@ pub fn introspect(config: &Config) -> anyhow::Result<(Schema, Dialect)> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    let _task = config.progress.task("reading the database");
     let schema = runtime.block_on(strata_introspect::introspect(url, &scope))?;
     Ok((schema, dialect))
 }

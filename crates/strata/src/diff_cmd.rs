@@ -11,14 +11,14 @@ use crate::config::Config;
 
 #[derive(Serialize)]
 struct Report<'a> {
-    changes: &'a [strata_diff::Change],
+    changes: Vec<crate::workflow::ChangeReport>,
     warnings: Vec<&'a strata_emit::Warning>,
-    notes: &'a [strata_diff::Note],
+    notes: Vec<String>,
     up: String,
 }
 
 pub fn run(config: &Config, format: SchemaFormat) -> anyhow::Result<ExitCode> {
-    let reading = crate::models::read(&config.models)?;
+    let reading = crate::models::read(config)?;
     let (db, dialect) = crate::database::introspect(config)?;
     let diff = strata_diff::diff(&db, &reading.schema, dialect);
     let up = strata_emit::render(&diff.changes, &db, dialect)
@@ -26,9 +26,13 @@ pub fn run(config: &Config, format: SchemaFormat) -> anyhow::Result<ExitCode> {
     match format {
         SchemaFormat::Json => {
             let report = Report {
-                changes: &diff.changes,
+                changes: diff
+                    .changes
+                    .iter()
+                    .map(crate::workflow::change_report)
+                    .collect(),
                 warnings: up.warnings().collect(),
-                notes: &diff.notes,
+                notes: diff.notes.iter().map(ToString::to_string).collect(),
                 up: up.sql(),
             };
             println!(

@@ -90,8 +90,8 @@ pub fn write_revision(
     config: &Config,
     message: &str,
     parents: Vec<String>,
-    up: &str,
-    down: &str,
+    (up, down): (&str, &str),
+    transactional: bool,
 ) -> anyhow::Result<std::path::PathBuf> {
     let (created, at, entropy) = now();
     let meta = Meta {
@@ -99,7 +99,7 @@ pub fn write_revision(
         parents,
         message: message.to_owned(),
         created,
-        transactional: true,
+        transactional,
     };
     let path = directory::write(&config.migrations, &meta, up, down)?;
     History::load(&config.migrations)?.write_sum(&config.migrations)?;
@@ -113,7 +113,13 @@ pub fn revision(config: &Config, message: &str) -> anyhow::Result<ExitCode> {
     let parents: Vec<String> = history.graph.head()?.into_iter().collect();
     let header =
         |which: &str| format!("-- {which}: {message}\n-- Write the SQL of this revision below.\n");
-    let path = write_revision(config, message, parents, &header("up"), &header("down"))?;
+    let path = write_revision(
+        config,
+        message,
+        parents,
+        (&header("up"), &header("down")),
+        true,
+    )?;
     println!("{}", path.display());
     Ok(ExitCode::SUCCESS)
 }
@@ -138,7 +144,7 @@ pub fn merge(config: &Config, message: &str, revs: &[String]) -> anyhow::Result<
         );
     }
     let text = format!("-- merge of {}: {message}\n", parents.join(", "));
-    let path = write_revision(config, message, parents, &text, &text)?;
+    let path = write_revision(config, message, parents, (&text, &text), true)?;
     println!("{}", path.display());
     Ok(ExitCode::SUCCESS)
 }
@@ -244,7 +250,7 @@ pub fn hash(config: &Config) -> anyhow::Result<ExitCode> {
 }
 
 /// How long `upgrade` and `downgrade` wait for another strata process to finish.
-const LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+pub const LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 
 pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> anyhow::Result<T> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -262,6 +268,11 @@ pub fn migrate(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCo
     let target = strata_store::Target::parse(target)?;
     let url = crate::database::url(config)?.to_owned();
     let direction = if up { Direction::Up } else { Direction::Down };
+    let bar = config.progress.steps(if up {
+        "applying revisions"
+    } else {
+        "rolling back revisions"
+    });
     let steps = block_on(async {
         let mut db = Db::connect(&url).await?;
         let steps = runner::run(
@@ -271,11 +282,13 @@ pub fn migrate(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCo
             &target,
             direction,
             LOCK_TIMEOUT,
+            &mut |n, len, id| bar.step(n, len, id),
         )
         .await;
         db.close().await;
         steps
     })??;
+    drop(bar);
     if steps.is_empty() {
         println!("nothing to do: the database is already at {target}");
     }
@@ -336,16 +349,12 @@ pub fn current(config: &Config) -> anyhow::Result<ExitCode> {
 /// `strata upgrade --sql` / `strata downgrade --sql`: the SQL, printed, for the configured
 /// database's dialect.
 pub fn offline(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCode> {
-    use strata_store::runner::{self, Direction, Kind};
+    use strata_store::runner::{self, Direction};
     let history = History::load(&config.migrations)?;
     history.verify(&config.migrations)?;
     let target = strata_store::Target::parse(target)?;
     let url = crate::database::url(config)?;
-    let kind = match crate::config::dialect_of_url(url)? {
-        strata_ir::Dialect::Postgres => Kind::Postgres,
-        strata_ir::Dialect::Mysql => Kind::Mysql,
-        strata_ir::Dialect::Sqlite => Kind::Sqlite,
-    };
+    let kind = crate::replay::kind(crate::config::dialect_of_url(url)?);
     let direction = if up { Direction::Up } else { Direction::Down };
     print!(
         "{}",

@@ -10,7 +10,9 @@ mod database;
 mod diff_cmd;
 mod history;
 mod models;
+mod progress;
 mod render;
+mod replay;
 mod schema_cmd;
 mod workflow;
 
@@ -29,6 +31,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// What `check` and `autogenerate` compare the entities with.
+fn base(history: bool) -> workflow::Base {
+    if history {
+        workflow::Base::History
+    } else {
+        workflow::Base::Database
+    }
+}
+
 fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
     let command = match cli.command {
         // `init` writes the configuration, so it reads none.
@@ -42,10 +53,15 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Init { dialect } => {
             workflow::init(dialect.map_or(strata_ir::Dialect::Sqlite, Into::into))
         }
-        cli::Command::Autogenerate { message } => workflow::autogenerate(&config, &message),
-        cli::Command::Check => workflow::check(&config),
+        cli::Command::Autogenerate { message, history }
+        | cli::Command::Revision {
+            message,
+            autogenerate: true,
+            history,
+        } => workflow::autogenerate(&config, &message, base(history)),
+        cli::Command::Check { history, format } => workflow::check(&config, base(history), format),
         cli::Command::Diff { format } => diff_cmd::run(&config, format),
-        cli::Command::Revision { message } => history::revision(&config, &message),
+        cli::Command::Revision { message, .. } => history::revision(&config, &message),
         cli::Command::Merge { message, revisions } => history::merge(&config, &message, &revisions),
         cli::Command::Heads => history::heads(&config),
         cli::Command::Upgrade { target, sql: false } => history::migrate(&config, &target, true),

@@ -5,6 +5,8 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use strata_model::{Reading, SourceFile};
 
+use crate::config::Config;
+
 /// Every `.rs` file under `dir`, paths relative to it, in a stable order.
 pub fn load(dir: &Path) -> anyhow::Result<Vec<SourceFile>> {
     if !dir.is_dir() {
@@ -32,10 +34,16 @@ pub fn load(dir: &Path) -> anyhow::Result<Vec<SourceFile>> {
     Ok(files)
 }
 
-/// Reads the models directory, prints its diagnostics, and fails when any is an error.
-pub fn read(dir: &Path) -> anyhow::Result<Reading> {
-    let files = load(dir)?;
-    let reading = strata_model::read(&files);
+/// Reads the configured models directory, prints its diagnostics, and fails when any is an
+/// error.
+pub fn read(config: &Config) -> anyhow::Result<Reading> {
+    let dir = config.models.as_path();
+    let (files, reading) = {
+        let _task = config.progress.task("reading entity files");
+        let files = load(dir)?;
+        let reading = strata_model::read(&files);
+        (files, reading)
+    };
     crate::render::diagnostics(dir, &files, &reading.diagnostics);
     if reading.has_errors() {
         let errors = reading

@@ -1,4 +1,6 @@
-//! Everything printed to the terminal: code frames for entity diagnostics and the error chain.
+//! Everything printed to the terminal: code frames for entity diagnostics, the error chain,
+//! change summaries, warnings and schema diffs. Colors go only to a terminal, never with
+//! `NO_COLOR` (the `console` crate decides, per stream).
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -64,4 +66,77 @@ pub fn error(err: &anyhow::Error) {
         message.push_str(&format!("\n  help: {help}"));
     }
     eprintln!("{message}");
+}
+
+/// A change as one line, colored by what it does: `+` adds (green), `-` removes (red), `~`
+/// alters (yellow).
+pub fn change(change: &strata_diff::Change) -> String {
+    let line = change.to_string();
+    let style = match line.chars().next() {
+        Some('+') => console::Style::new().green(),
+        Some('-') => console::Style::new().red(),
+        _ => console::Style::new().yellow(),
+    };
+    style.for_stdout().apply_to(line).to_string()
+}
+
+/// A warning on a statement that can lose data or fail, on stderr.
+pub fn warning(warning: &strata_emit::Warning) {
+    let label = console::Style::new()
+        .yellow()
+        .bold()
+        .for_stderr()
+        .apply_to(format!("warning [{}]", warning.code));
+    eprintln!("{label}: {}", warning.message);
+}
+
+/// A unified diff (3 lines of context) between two DDL texts. Like git's function context, each
+/// hunk header names the statement the hunk sits in (`@@ -10,5 +10,6 @@ CREATE TABLE "users" (`).
+pub fn schema_diff(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let old_lines: Vec<&str> = old.lines().collect();
+    let mut out = format!("--- {old_name}\n+++ {new_name}\n");
+    for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
+        let start = hunk
+            .ops()
+            .first()
+            .map_or(0, |op| op.old_range().start)
+            .min(old_lines.len());
+        let statement = old_lines[..start]
+            .iter()
+            .rev()
+            .find(|line| !line.starts_with(' ') && !line.starts_with(')') && !line.is_empty());
+        out.push_str(&hunk.header().to_string());
+        if let Some(statement) = statement {
+            out.push(' ');
+            out.push_str(statement.trim_end());
+        }
+        out.push('\n');
+        for change in hunk.iter_changes() {
+            out.push_str(&change.tag().to_string());
+            out.push_str(change.value());
+            if !change.value().ends_with('\n') {
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Prints a unified diff on stdout: removed lines red, added lines green, hunk headers cyan.
+pub fn print_diff(diff: &str) {
+    for line in diff.lines() {
+        let style = if line.starts_with("+++") || line.starts_with("---") {
+            console::Style::new().bold()
+        } else if line.starts_with('+') {
+            console::Style::new().green()
+        } else if line.starts_with('-') {
+            console::Style::new().red()
+        } else if line.starts_with("@@") {
+            console::Style::new().cyan()
+        } else {
+            console::Style::new()
+        };
+        println!("{}", style.for_stdout().apply_to(line));
+    }
 }

@@ -14,7 +14,7 @@ pub fn models(
     dialect: Option<Dialect>,
     format: SchemaFormat,
 ) -> anyhow::Result<ExitCode> {
-    let reading = crate::models::read(&config.models)?;
+    let reading = crate::models::read(config)?;
     match format {
         SchemaFormat::Json => {
             let json = serde_json::to_string_pretty(&reading.schema)

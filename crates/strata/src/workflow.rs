@@ -4,11 +4,14 @@ use std::collections::BTreeSet;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use strata_diff::Change;
+use serde::Serialize;
+use strata_diff::{Change, Diff};
 use strata_ir::{Dialect, Schema};
 
+use crate::cli::TextFormat;
 use crate::config::Config;
 use crate::history::{History, block_on, write_revision};
+use crate::render;
 
 /// `strata init [--dialect D]`: `strata.toml` and an empty migrations directory.
 pub fn init(dialect: Dialect) -> anyhow::Result<ExitCode> {
@@ -36,43 +39,84 @@ pub fn init(dialect: Dialect) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The entities, the database as it is, and the revisions not yet applied to it.
+/// What the entities are compared with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Base {
+    /// The live database, which must be at head.
+    Database,
+    /// The migration history replayed into a scratch database.
+    History,
+}
+
+impl Base {
+    fn name(self) -> &'static str {
+        match self {
+            Base::Database => "database",
+            Base::History => "migrations",
+        }
+    }
+}
+
+/// The entities, the schema they are compared with, and the state of the revisions.
 struct Comparison {
     entities: Schema,
-    database: Schema,
+    current: Schema,
     dialect: Dialect,
+    /// Revisions the live database has not applied.
     pending: Vec<String>,
+    /// Applied revisions whose files are not what the database ran.
+    edited: Vec<String>,
     history: History,
 }
 
-fn compare(config: &Config) -> anyhow::Result<Comparison> {
-    let entities = crate::models::read(&config.models)?.schema;
+fn compare(config: &Config, base: Base) -> anyhow::Result<Comparison> {
+    let entities = crate::models::read(config)?.schema;
     let history = History::load(&config.migrations)?;
     history.verify(&config.migrations)?;
-    let url = crate::database::url(config)?.to_owned();
-    let rows = block_on(async {
-        let mut db = strata_store::runner::Db::connect(&url).await?;
-        let rows = db.applied().await;
-        db.close().await;
-        rows
-    })??;
-    let applied: BTreeSet<String> = rows.into_iter().map(|r| r.revision).collect();
-    let pending = history
-        .graph
-        .plan_upgrade(&applied, &strata_store::Target::Heads)?;
-    let (database, dialect) = crate::database::introspect(config)?;
+    let (current, dialect, pending, edited) = match base {
+        Base::History => {
+            let (schema, dialect) = crate::replay::replay(config, &history)?;
+            (schema, dialect, Vec::new(), Vec::new())
+        }
+        Base::Database => {
+            let url = crate::database::url(config)?.to_owned();
+            let rows = block_on(async {
+                let mut db = strata_store::runner::Db::connect(&url).await?;
+                let rows = db.applied().await;
+                db.close().await;
+                rows
+            })??;
+            let edited = rows
+                .iter()
+                .filter(|row| {
+                    history
+                        .get(&row.revision)
+                        .is_some_and(|r| strata_store::runner::checksum(r) != row.checksum)
+                })
+                .map(|row| row.revision.clone())
+                .collect();
+            let applied: BTreeSet<String> = rows.into_iter().map(|r| r.revision).collect();
+            let pending = history
+                .graph
+                .plan_upgrade(&applied, &strata_store::Target::Heads)?;
+            let (schema, dialect) = crate::database::introspect(config)?;
+            (schema, dialect, pending, edited)
+        }
+    };
     Ok(Comparison {
         entities,
-        database,
+        current,
         dialect,
         pending,
+        edited,
         history,
     })
 }
 
-/// `strata autogenerate -m MSG`: a revision that brings the database to what the entities say.
-pub fn autogenerate(config: &Config, message: &str) -> anyhow::Result<ExitCode> {
-    let c = compare(config)?;
+/// `strata autogenerate -m MSG [--history]`: a revision that brings the database (or the
+/// replayed history) to what the entities say.
+pub fn autogenerate(config: &Config, message: &str, base: Base) -> anyhow::Result<ExitCode> {
+    let c = compare(config, base)?;
     if !c.pending.is_empty() {
         bail!(
             "database is not up to date: {} pending revision(s) ({}); run `strata upgrade head`",
@@ -80,64 +124,176 @@ pub fn autogenerate(config: &Config, message: &str) -> anyhow::Result<ExitCode> 
             c.pending.join(", ")
         );
     }
-    let diff = strata_diff::diff(&c.database, &c.entities, c.dialect);
+    let diff = strata_diff::diff(&c.current, &c.entities, c.dialect);
     for note in &diff.notes {
         eprintln!("note: {note}");
     }
     if diff.changes.is_empty() {
-        println!("no changes: the database matches the entities; nothing written");
+        println!(
+            "no changes: the {} matches the entities; nothing written",
+            base.name()
+        );
         return Ok(ExitCode::SUCCESS);
     }
-    let up = strata_emit::render(&diff.changes, &c.database, c.dialect)?;
-    let after = strata_diff::apply_all(&c.database, &diff.changes);
+    let up = strata_emit::render(&diff.changes, &c.current, c.dialect)?;
+    let after = strata_diff::apply_all(&c.current, &diff.changes);
     let down = strata_emit::render(&Change::reverse_all(&diff.changes), &after, c.dialect)?;
     let parents: Vec<String> = c.history.graph.head()?.into_iter().collect();
     let path = write_revision(
         config,
         message,
         parents,
-        &format!("-- {message}\n{}", up.sql()),
-        &format!("-- undo: {message}\n{}", down.sql()),
+        (
+            &format!("-- {message}\n{}", up.sql()),
+            &format!("-- undo: {message}\n{}", down.sql()),
+        ),
+        up.transactional && down.transactional,
     )?;
     for change in &diff.changes {
-        println!("{change}");
+        println!("{}", render::change(change));
     }
     for warning in up.warnings() {
-        eprintln!("warning [{}]: {}", warning.code, warning.message);
+        render::warning(warning);
+    }
+    if !(up.transactional && down.transactional) {
+        eprintln!(
+            "note: the revision adds an enum label and uses it, which PostgreSQL cannot do in one \
+             transaction; it is marked transactional = false"
+        );
     }
     println!("wrote {}", path.display());
     Ok(ExitCode::SUCCESS)
 }
 
-/// `strata check`: 0 when the database matches the entities and is at head, 1 otherwise.
-pub fn check(config: &Config) -> anyhow::Result<ExitCode> {
-    let c = compare(config)?;
-    let diff = strata_diff::diff(&c.database, &c.entities, c.dialect);
-    for note in &diff.notes {
-        eprintln!("note: {note}");
+/// What `check --format json` prints; the shape is documented in the README and kept stable.
+#[derive(Serialize)]
+struct Report {
+    /// `true` when there is nothing to report and the exit code is 0.
+    in_sync: bool,
+    /// `database` or `migrations`.
+    compared_with: &'static str,
+    dialect: String,
+    pending: Vec<String>,
+    edited: Vec<String>,
+    changes: Vec<ChangeReport>,
+    warnings: Vec<strata_emit::Warning>,
+    notes: Vec<String>,
+    /// Unified diff of the schema as DDL, current → entities; empty when in sync.
+    schema_diff: String,
+    /// The SQL `autogenerate` would write as up.sql.
+    up: String,
+}
+
+/// One change in JSON output (`check`, `diff`): its kind (`add_column`, `drop_table`, ...)
+/// and the line a reviewer reads.
+#[derive(Serialize)]
+pub struct ChangeReport {
+    kind: String,
+    summary: String,
+}
+
+pub fn change_report(change: &Change) -> ChangeReport {
+    let kind = serde_json::to_value(change)
+        .ok()
+        .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
+        .unwrap_or_default();
+    ChangeReport {
+        kind,
+        summary: change.to_string(),
     }
-    let mut drift = false;
-    if !c.pending.is_empty() {
-        drift = true;
-        println!(
-            "the database is not at head: {} pending revision(s) ({})",
-            c.pending.len(),
-            c.pending.join(", ")
-        );
-    }
-    if !diff.changes.is_empty() {
-        drift = true;
-        println!("the entities and the database differ:");
-        for change in &diff.changes {
-            println!("  {change}");
-        }
-        let up = strata_emit::render(&diff.changes, &c.database, c.dialect)?;
-        println!("\n{}", up.sql());
-    }
-    if drift {
-        Ok(ExitCode::from(1))
+}
+
+/// `strata check [--history] [--format json]`: 0 when the entities match the database (at
+/// head) or the replayed history, 1 otherwise.
+pub fn check(config: &Config, base: Base, format: TextFormat) -> anyhow::Result<ExitCode> {
+    let c = compare(config, base)?;
+    let Diff { changes, notes } = strata_diff::diff(&c.current, &c.entities, c.dialect);
+    let up = strata_emit::render(&changes, &c.current, c.dialect)
+        .with_context(|| format!("the changes cannot be written for {}", c.dialect))?;
+    let schema_diff = if changes.is_empty() {
+        String::new()
     } else {
-        println!("in sync: the database matches the entities and is at head");
-        Ok(ExitCode::SUCCESS)
+        let after = strata_diff::apply_all(&c.current, &changes);
+        render::schema_diff(
+            &strata_emit::create_schema(&c.current, c.dialect)?,
+            &strata_emit::create_schema(&after, c.dialect)?,
+            base.name(),
+            "entities",
+        )
+    };
+    let in_sync = changes.is_empty() && c.pending.is_empty() && c.edited.is_empty();
+    match format {
+        TextFormat::Json => {
+            let report = Report {
+                in_sync,
+                compared_with: base.name(),
+                dialect: c.dialect.to_string(),
+                pending: c.pending,
+                edited: c.edited,
+                changes: changes.iter().map(change_report).collect(),
+                warnings: up.warnings().cloned().collect(),
+                notes: notes.iter().map(ToString::to_string).collect(),
+                schema_diff,
+                up: up.sql(),
+            };
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).context("cannot encode the report")?
+            );
+        }
+        TextFormat::Text => {
+            for note in &notes {
+                eprintln!("note: {note}");
+            }
+            if !c.pending.is_empty() {
+                println!(
+                    "the database is not at head: {} pending revision(s) ({}); run `strata upgrade head`",
+                    c.pending.len(),
+                    c.pending.join(", ")
+                );
+            }
+            for id in &c.edited {
+                println!(
+                    "revision {id} was applied from different files: it was edited after it ran \
+                     on this database; restore it, or add a new revision for the change"
+                );
+            }
+            if !changes.is_empty() {
+                println!(
+                    "the entities and the {} differ ({} change(s)):",
+                    base.name(),
+                    changes.len()
+                );
+                for change in &changes {
+                    println!("  {}", render::change(change));
+                }
+                println!();
+                render::print_diff(&schema_diff);
+                for warning in up.warnings() {
+                    render::warning(warning);
+                }
+                let how = match base {
+                    Base::Database => "strata autogenerate -m MESSAGE",
+                    Base::History => "strata autogenerate --history -m MESSAGE",
+                };
+                println!("\nrun `{how}` to write a revision for these changes");
+            }
+            if in_sync {
+                match base {
+                    Base::Database => {
+                        println!("in sync: the database matches the entities and is at head")
+                    }
+                    Base::History => println!(
+                        "in sync: the migration history ({} revision(s)) matches the entities",
+                        c.history.revisions.len()
+                    ),
+                }
+            }
+        }
     }
+    Ok(if in_sync {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

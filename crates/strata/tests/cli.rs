@@ -701,85 +701,186 @@ fn concurrent_upgrades_apply_each_revision_once() {
     }
 }
 
-/// Copies a fixture entity set into `dir/src/entities`, replacing what was there.
-fn use_entities(dir: &Path, set: &Path) {
+/// The workflow fixture (`fixtures/workflow`): a schema that evolves step by step.
+fn workflow(step: &str) -> PathBuf {
+    fixtures().join("../workflow").join(step)
+}
+
+/// Copies a workflow step's entity files over `dir/src/entities`.
+fn overlay(dir: &Path, step: &str) {
     let entities = dir.join("src/entities");
-    let _ = std::fs::remove_dir_all(&entities);
     std::fs::create_dir_all(&entities).unwrap();
-    for entry in std::fs::read_dir(set).unwrap() {
+    for entry in std::fs::read_dir(workflow(step)).unwrap() {
         let entry = entry.unwrap();
         std::fs::copy(entry.path(), entities.join(entry.file_name())).unwrap();
     }
 }
 
+/// The directory an `autogenerate` run reports writing (`wrote <dir>`).
+fn written(run: &Run) -> PathBuf {
+    let line = run
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("wrote "))
+        .unwrap_or_else(|| panic!("no `wrote` line in:\n{}{}", run.stdout, run.stderr));
+    PathBuf::from(line)
+}
+
+/// Asserts the exit code, showing the output when it is not the expected one.
+#[track_caller]
+fn expect(run: &Run, code: i32, what: &str) {
+    assert_eq!(
+        run.code, code,
+        "{what}\n--- stdout\n{}\n--- stderr\n{}",
+        run.stdout, run.stderr
+    );
+}
+
+/// The seed guides' workflow through the real binary, on every dialect: edit an entity, `check`
+/// sees it, `autogenerate` writes a revision (its SQL snapshotted for review), `upgrade head`
+/// applies it and `check` is clean; roll back and forward; two branches joined by `merge`;
+/// `check --history` catching an entity change with no revision; a new clone upgraded from
+/// nothing.
 #[test]
-fn the_workflow_end_to_end_on_every_dialect() {
+fn the_seed_guide_workflow_on_every_dialect() {
+    const STEPS: &[&str] = &[
+        "1_add_nullable_column",
+        "2_add_not_null_column_with_default",
+        "3_change_type",
+        "4_add_index",
+        "5_add_table_with_foreign_key",
+        "6_add_enum_value",
+    ];
     let runtime = runtime();
-    let cases = fixtures().join("../diff");
     for dialect in strata_ir::Dialect::ALL {
         let Some(db) = runtime.block_on(strata_testkit::TestDb::create(dialect)) else {
             continue;
         };
+        let Some(clone_db) = runtime.block_on(strata_testkit::TestDb::create(dialect)) else {
+            continue;
+        };
         let root = tempfile::tempdir().unwrap();
         let dir = root.path();
-        let url = db.url.clone();
-        let strata = |args: &[&str]| {
-            let mut all = vec!["--database-url", url.as_str()];
+        let on = |url: &str, args: &[&str]| {
+            let mut all = vec!["--database-url", url];
             all.extend_from_slice(args);
             check(dir, &all)
         };
-        let mut steps = vec!["add_nullable_column", "add_unique", "widen_integer"];
-        if dialect == strata_ir::Dialect::Postgres {
-            steps.push("enum_value_added");
-        }
-        for case in steps {
-            // The database first matches `before` (written by autogenerate and applied), then
-            // the entities move to `after`.
-            for side in ["before", "after"] {
-                use_entities(dir, &cases.join(case).join(side));
-                let generated = strata(&["autogenerate", "-m", &format!("{case} {side}")]);
-                assert_eq!(
-                    generated.code, 0,
-                    "{dialect} {case} {side}: {}",
-                    generated.stderr
-                );
-                let up = strata(&["upgrade", "head"]);
-                assert_eq!(up.code, 0, "{dialect} {case} {side}: {}", up.stderr);
-                let checked = strata(&["check"]);
-                assert_eq!(
-                    checked.code, 0,
-                    "{dialect} {case} {side}: {}{}",
-                    checked.stdout, checked.stderr
-                );
-            }
-            // In sync: autogenerate writes nothing.
-            let again = strata(&["autogenerate", "-m", "nothing"]);
-            assert!(
-                again.stdout.starts_with("no changes"),
-                "{dialect} {case}: {}",
-                again.stdout
+        let strata = |args: &[&str]| on(&db.url, args);
+        overlay(dir, "0_initial");
+        expect(
+            &strata(&["autogenerate", "-m", "initial"]),
+            0,
+            "first revision",
+        );
+        expect(&strata(&["upgrade", "head"]), 0, "first upgrade");
+        expect(&strata(&["check"]), 0, "in sync after the first upgrade");
+
+        for step in STEPS {
+            let what = format!("{dialect} {step}");
+            overlay(dir, step);
+            let drift = strata(&["check"]);
+            expect(&drift, 1, &what);
+            assert!(drift.stdout.contains("differ"), "{what}: {}", drift.stdout);
+            let generated = strata(&["autogenerate", "-m", step]);
+            expect(&generated, 0, &what);
+            let revision = written(&generated);
+            let up = std::fs::read_to_string(revision.join("up.sql")).unwrap();
+            let down = std::fs::read_to_string(revision.join("down.sql")).unwrap();
+            let meta = std::fs::read_to_string(revision.join("revision.toml")).unwrap();
+            // PostgreSQL cannot use a new enum label in the transaction that adds it.
+            let own_transaction =
+                dialect == strata_ir::Dialect::Postgres && *step == "6_add_enum_value";
+            assert_eq!(
+                meta.contains("transactional = false"),
+                own_transaction,
+                "{what}: {meta}"
             );
+            insta::assert_snapshot!(
+                format!("workflow_{dialect}_{step}"),
+                format!("-- up.sql\n{up}\n-- down.sql\n{down}")
+            );
+            expect(&strata(&["upgrade", "head"]), 0, &what);
+            expect(&strata(&["check"]), 0, &what);
         }
-        // Rolling the last revision back makes `check` see the drift; a pending revision makes
-        // autogenerate refuse.
-        let down = strata(&["downgrade", "-1"]);
-        assert_eq!(down.code, 0, "{dialect}: {}", down.stderr);
-        let drift = strata(&["check"]);
-        assert_eq!(drift.code, 1, "{dialect}: {}", drift.stdout);
+
+        // Rolling the last revision back is drift; rolling forward again is clean.
+        expect(&strata(&["downgrade", "-1"]), 0, "downgrade -1");
+        let behind = strata(&["check"]);
+        expect(&behind, 1, "check after downgrade");
         assert!(
-            drift.stdout.contains("pending revision"),
-            "{dialect}: {}",
-            drift.stdout
-        );
-        let refused = strata(&["autogenerate", "-m", "too early"]);
-        assert_eq!(refused.code, 2);
-        assert!(
-            refused
-                .stderr
-                .contains("database is not up to date: 1 pending revision"),
+            behind.stdout.contains("pending revision"),
             "{}",
-            refused.stderr
+            behind.stdout
         );
+        expect(&strata(&["upgrade", "head"]), 0, "upgrade after downgrade");
+        expect(&strata(&["check"]), 0, "check after upgrade");
+
+        // Two branches each add a revision on the same head; joined by a merge.
+        overlay(dir, "branch_a");
+        let a = written(&strata(&["autogenerate", "-m", "add tags"]));
+        let aside = dir.join("aside");
+        std::fs::rename(&a, &aside).unwrap();
+        std::fs::remove_file(dir.join("src/entities/tags.rs")).unwrap();
+        expect(&strata(&["hash"]), 0, "hash without branch a");
+        overlay(dir, "branch_b");
+        let b = strata(&["autogenerate", "-m", "add avatar"]);
+        expect(&b, 0, "branch b");
+        std::fs::rename(&aside, &a).unwrap();
+        overlay(dir, "branch_a");
+        let edited = strata(&["upgrade", "head"]);
+        expect(
+            &edited,
+            2,
+            "the checksum file predates the merge of branches",
+        );
+        expect(&strata(&["hash"]), 0, "hash after the branches meet");
+        let heads = strata(&["heads"]);
+        assert_eq!(heads.stdout.lines().count(), 2, "{}", heads.stdout);
+        let two = strata(&["upgrade", "head"]);
+        expect(&two, 2, "upgrade with two heads");
+        assert!(two.stderr.contains("strata merge"), "{}", two.stderr);
+        expect(&strata(&["merge", "-m", "join branches"]), 0, "merge");
+        expect(&strata(&["upgrade", "head"]), 0, "upgrade after merge");
+        expect(&strata(&["check"]), 0, "check after merge");
+
+        // `check --history` needs no live database at head: it replays the revisions.
+        expect(&strata(&["check", "--history"]), 0, "history in sync");
+        overlay(dir, "drift");
+        let missing = strata(&["check", "--history"]);
+        expect(&missing, 1, "an entity change with no revision");
+        assert!(
+            missing.stdout.contains("+ column users.nickname"),
+            "{}",
+            missing.stdout
+        );
+        let json = strata(&["check", "--history", "--format", "json"]);
+        expect(&json, 1, "check --history --format json");
+        let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        assert_eq!(report["in_sync"], false);
+        assert_eq!(report["compared_with"], "migrations");
+        assert_eq!(report["dialect"], dialect.name());
+        assert_eq!(report["changes"][0]["kind"], "add_column");
+        assert!(
+            report["schema_diff"]
+                .as_str()
+                .unwrap()
+                .contains("+++ entities"),
+            "{report}"
+        );
+        expect(
+            &strata(&["autogenerate", "--history", "-m", "add nickname"]),
+            0,
+            "autogenerate --history",
+        );
+        expect(&strata(&["check", "--history"]), 0, "history in sync again");
+        expect(&strata(&["check"]), 1, "the live database is behind");
+        expect(&strata(&["upgrade", "head"]), 0, "upgrade to the new head");
+
+        // A new clone: an empty database upgraded from base ends where the entities are.
+        expect(&on(&clone_db.url, &["upgrade", "head"]), 0, "new clone");
+        expect(&on(&clone_db.url, &["check"]), 0, "new clone in sync");
         runtime.block_on(db.drop());
+        runtime.block_on(clone_db.drop());
     }
 }

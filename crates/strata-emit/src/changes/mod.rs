@@ -45,9 +45,22 @@ impl Statement {
 }
 
 /// The statements of a migration, in order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Script {
     pub statements: Vec<Statement>,
+    /// Whether the statements may run in one transaction. False when PostgreSQL would refuse:
+    /// a label added by `ALTER TYPE ... ADD VALUE` cannot be used (here: as a column default) in
+    /// the transaction that added it.
+    pub transactional: bool,
+}
+
+impl Default for Script {
+    fn default() -> Script {
+        Script {
+            statements: Vec::new(),
+            transactional: true,
+        }
+    }
 }
 
 impl Script {
@@ -86,7 +99,43 @@ pub fn render(changes: &[Change], before: &Schema, dialect: Dialect) -> Result<S
         script.statements.extend(statements);
         strata_diff::apply(&mut state, change);
     }
+    script.transactional = dialect != Dialect::Postgres || !uses_added_label(changes);
     Ok(script)
+}
+
+/// Whether a change writes, as a column default, an enum label that an earlier change added.
+fn uses_added_label(changes: &[Change]) -> bool {
+    let mut added: Vec<(&strata_ir::EnumType, &String)> = Vec::new();
+    for change in changes {
+        let columns: Vec<&strata_ir::Column> = match change {
+            Change::AlterEnum { from, to } => {
+                added.extend(
+                    to.values
+                        .iter()
+                        .filter(|v| !from.values.contains(v))
+                        .map(|v| (to, v)),
+                );
+                continue;
+            }
+            Change::CreateTable { table } => table.columns.iter().collect(),
+            Change::AddColumn { column, .. } => vec![column],
+            Change::AlterColumn { to, .. } => vec![&**to],
+            _ => continue,
+        };
+        let uses = |c: &&strata_ir::Column| match (&c.ty, &c.default) {
+            (
+                strata_ir::ColumnType::Enum { schema, name, .. },
+                Some(strata_ir::DefaultValue::Literal(strata_ir::Literal::String(label))),
+            ) => added
+                .iter()
+                .any(|(e, v)| e.name == *name && e.schema == *schema && *v == label),
+            _ => false,
+        };
+        if columns.iter().any(uses) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The warning a change deserves whatever the dialect, if any.
