@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use strata_ir::{Column, ColumnType, EnumType, ForeignKey, Index, PrimaryKey, Schema, Table};
 
+use crate::IgnoredColumn;
 use crate::diagnostic::{Diagnostic, Loc, WithHelp};
 use crate::naming;
 use crate::rust_type::{self, RustType};
@@ -17,9 +18,15 @@ struct Entity {
     module: usize,
     table: Table,
     variants: HashMap<String, String>,
+    /// Column names of `#[sea_orm(ignore)]` fields.
+    ignored: Vec<String>,
 }
 
-pub(crate) fn build(modules: &[Module], diagnostics: &mut Vec<Diagnostic>) -> Schema {
+/// The schema the entities describe, and the columns their `#[sea_orm(ignore)]` fields name.
+pub(crate) fn build(
+    modules: &[Module],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Schema, Vec<IgnoredColumn>) {
     let ctx = Context { modules };
     let mut entities: Vec<Entity> = Vec::new();
     for (index, module) in modules.iter().enumerate() {
@@ -94,13 +101,23 @@ pub(crate) fn build(modules: &[Module], diagnostics: &mut Vec<Diagnostic>) -> Sc
         entities[ei].table.foreign_keys.push(fk);
     }
 
+    let ignored = entities
+        .iter()
+        .flat_map(|e| {
+            e.ignored.iter().map(|column| IgnoredColumn {
+                schema: e.table.schema.clone(),
+                table: e.table.name.clone(),
+                column: column.clone(),
+            })
+        })
+        .collect();
     let mut schema = Schema {
         tables: entities.into_iter().map(|e| e.table).collect(),
         enums: Vec::new(),
     };
     schema.enums = used_enums(&schema.tables, diagnostics, modules);
     schema.sort();
-    schema
+    (schema, ignored)
 }
 
 fn map_variants(
@@ -287,13 +304,15 @@ impl<'m> Context<'m> {
         // SeaORM's auto-increment rule, applied field by field as the derive does.
         let mut auto_increment: Option<bool> = None;
         let mut pk = Vec::new();
+        let mut ignored = Vec::new();
         for field in &model.fields {
-            if field.ignore {
-                continue;
-            }
             let name = field.column_name.clone().unwrap_or_else(|| {
                 naming::column_name(&field.ident, model.rename_all, field.enum_name.as_deref())
             });
+            if field.ignore {
+                ignored.push(name);
+                continue;
+            }
             let variant = field
                 .enum_name
                 .clone()
@@ -358,6 +377,7 @@ impl<'m> Context<'m> {
             module: index,
             table,
             variants,
+            ignored,
         }
     }
 
@@ -429,6 +449,7 @@ impl<'m> Context<'m> {
             module: index,
             table,
             variants,
+            ignored: Vec::new(),
         }
     }
 

@@ -48,6 +48,9 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub struct Reading {
     pub schema: Schema,
+    /// Columns named by `#[sea_orm(ignore)]` fields: not the entities' to create, and, in
+    /// files `sea-orm-cli` wrote, database columns of a type it could not map.
+    pub ignored: Vec<IgnoredColumn>,
     /// Errors and warnings, in file order.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -60,6 +63,14 @@ impl Reading {
     }
 }
 
+/// A column an entity field names but marks `#[sea_orm(ignore)]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IgnoredColumn {
+    pub schema: Option<String>,
+    pub table: String,
+    pub column: String,
+}
+
 /// Reads every entity in `files`. Files that are not entities (`mod.rs`, `prelude.rs`, helpers)
 /// contribute nothing; a file that does not parse is reported and the others are still read.
 pub fn read(files: &[SourceFile]) -> Reading {
@@ -68,10 +79,11 @@ pub fn read(files: &[SourceFile]) -> Reading {
         .iter()
         .flat_map(|file| scan::scan_file(file, &mut diagnostics))
         .collect();
-    let schema = build::build(&modules, &mut diagnostics);
+    let (schema, ignored) = build::build(&modules, &mut diagnostics);
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     Reading {
         schema,
+        ignored,
         diagnostics,
     }
 }

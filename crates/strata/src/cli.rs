@@ -75,6 +75,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
     },
+    /// Adopt strata on an existing database: write a first revision recreating it as it is, and
+    /// record it as applied without running it
+    Baseline {
+        /// What the revision is called
+        #[arg(short, long, default_value = "baseline")]
+        message: String,
+    },
     /// Write an empty revision on top of the head, to fill in by hand (or, with
     /// --autogenerate, what `autogenerate` writes)
     Revision {

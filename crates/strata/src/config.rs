@@ -23,6 +23,20 @@ struct FileConfig {
     schemas: Vec<String>,
     #[serde(default)]
     ignore: Vec<String>,
+    #[serde(default)]
+    entities: Entities,
+}
+
+/// How much the entity files say (`entities = "complete" | "partial"` in strata.toml).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entities {
+    /// Everything the entities can describe is theirs to decide (code-first projects).
+    #[default]
+    Complete,
+    /// The entities were generated from the database (`sea-orm-cli generate entity`) and
+    /// leave things out; what they leave unstated stays as the database has it.
+    Partial,
 }
 
 /// The effective configuration for one command.
@@ -37,6 +51,7 @@ pub struct Config {
     pub dev_url: Option<String>,
     pub schemas: Vec<String>,
     pub ignore: Vec<String>,
+    pub entities: Entities,
     /// Progress display on long operations (off on a pipe and with `--quiet`).
     pub progress: crate::progress::Progress,
 }
@@ -97,6 +112,7 @@ impl Config {
             dev_url: args.dev_url.clone().or(parsed.dev_url),
             schemas,
             ignore: parsed.ignore,
+            entities: parsed.entities,
             progress: crate::progress::Progress::new(args.quiet),
         })
     }

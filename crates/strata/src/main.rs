@@ -59,6 +59,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
             autogenerate: true,
             history,
         } => workflow::autogenerate(&config, &message, base(history)),
+        cli::Command::Baseline { message } => workflow::baseline(&config, &message),
         cli::Command::Check { history, format } => workflow::check(&config, base(history), format),
         cli::Command::Diff { format } => diff_cmd::run(&config, format),
         cli::Command::Revision { message, .. } => history::revision(&config, &message),

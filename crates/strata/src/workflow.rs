@@ -70,7 +70,7 @@ struct Comparison {
 }
 
 fn compare(config: &Config, base: Base) -> anyhow::Result<Comparison> {
-    let entities = crate::models::read(config)?.schema;
+    let reading = crate::models::read(config)?;
     let history = History::load(&config.migrations)?;
     history.verify(&config.migrations)?;
     let (current, dialect, pending, edited) = match base {
@@ -103,6 +103,7 @@ fn compare(config: &Config, base: Base) -> anyhow::Result<Comparison> {
             (schema, dialect, pending, edited)
         }
     };
+    let entities = authoritative(config, &current, reading);
     Ok(Comparison {
         entities,
         current,
@@ -111,6 +112,28 @@ fn compare(config: &Config, base: Base) -> anyhow::Result<Comparison> {
         edited,
         history,
     })
+}
+
+/// What the entities decide: all of it, or (`entities = "partial"`) only what they state, the
+/// rest taken from `current`.
+pub fn authoritative(config: &Config, current: &Schema, reading: strata_model::Reading) -> Schema {
+    match config.entities {
+        crate::config::Entities::Complete => reading.schema,
+        crate::config::Entities::Partial => {
+            let ignored: Vec<(strata_diff::TableRef, String)> = reading
+                .ignored
+                .into_iter()
+                .map(|c| {
+                    let table = strata_diff::TableRef {
+                        schema: c.schema,
+                        name: c.table,
+                    };
+                    (table, c.column)
+                })
+                .collect();
+            strata_diff::fill_unstated(current, &reading.schema, &ignored)
+        }
+    }
 }
 
 /// `strata autogenerate -m MSG [--history]`: a revision that brings the database (or the
@@ -296,4 +319,61 @@ pub fn check(config: &Config, base: Base, format: TextFormat) -> anyhow::Result<
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `strata baseline [-m MSG]`: adopting strata on an existing database. Writes a first revision
+/// whose up.sql recreates the database as it is (the DDL `schema db` prints) and whose down.sql
+/// drops it, and records it as applied to the database without running it. From then on,
+/// `check --history` replays the baseline before the revisions that follow it.
+pub fn baseline(config: &Config, message: &str) -> anyhow::Result<ExitCode> {
+    let history = History::load(&config.migrations)?;
+    if !history.revisions.is_empty() {
+        bail!(
+            "{} already holds {} revision(s); a baseline starts a history. Use \
+             `strata autogenerate` to continue it, or `strata stamp` to mark revisions applied",
+            config.migrations.display(),
+            history.revisions.len()
+        );
+    }
+    let (current, dialect) = crate::database::introspect(config)?;
+    if current.tables.is_empty() {
+        bail!(
+            "the database holds no tables in scope; there is nothing to baseline. Start with \
+             `strata autogenerate -m MESSAGE` instead"
+        );
+    }
+    let up = strata_emit::create_schema(&current, dialect)?;
+    let drop_all = strata_diff::diff(&current, &Schema::default(), dialect);
+    let down = strata_emit::render(&drop_all.changes, &current, dialect)?;
+    let path = write_revision(
+        config,
+        message,
+        Vec::new(),
+        (
+            &format!("-- {message}: the database as it was when strata was adopted\n{up}"),
+            &format!("-- undo: {message}\n{}", down.sql()),
+        ),
+        true,
+    )?;
+    let history = History::load(&config.migrations)?;
+    let url = crate::database::url(config)?.to_owned();
+    block_on(async {
+        let mut db = strata_store::runner::Db::connect(&url).await?;
+        let stamped = strata_store::runner::stamp(
+            &mut db,
+            &history.graph,
+            &history.revisions,
+            &strata_store::Target::Heads,
+            crate::history::LOCK_TIMEOUT,
+        )
+        .await;
+        db.close().await;
+        stamped
+    })??;
+    println!(
+        "wrote {} ({} table(s)) and recorded it as applied; nothing was run",
+        path.display(),
+        current.tables.len()
+    );
+    Ok(ExitCode::SUCCESS)
 }

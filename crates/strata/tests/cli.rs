@@ -884,3 +884,97 @@ fn the_seed_guide_workflow_on_every_dialect() {
         runtime.block_on(clone_db.drop());
     }
 }
+
+/// A DB-first project adopts strata: the entities `sea-orm-cli generate entity` wrote from the
+/// database (no defaults, comments, lengths, plain indexes; in the expanded format no actions or
+/// composite uniques) are read as partial, so nothing is proposed for dropping; a baseline
+/// revision records the database as it is, and the next entity edit is the only change.
+#[test]
+fn a_db_first_project_adopts_strata_without_being_told_to_drop_anything() {
+    let runtime = runtime();
+    let Some(db) = runtime.block_on(strata_testkit::TestDb::create(strata_ir::Dialect::Postgres))
+    else {
+        return;
+    };
+    let schema = std::fs::read_to_string(fixtures().join("../seaorm-cli/schema.sql")).unwrap();
+    runtime.block_on(db.execute(&schema));
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path();
+    std::fs::write(
+        dir.join("strata.toml"),
+        format!("database_url = \"{}\"\nentities = \"partial\"\n", db.url),
+    )
+    .unwrap();
+    let complete = dir.join("complete.toml");
+    std::fs::write(&complete, "entities = \"complete\"\n").unwrap();
+    let complete = complete.display().to_string();
+    for format in ["compact", "dense", "expanded"] {
+        let set = models(&format!("ok/seaorm_cli_{format}"));
+        let literal = check(
+            dir,
+            &[
+                "--config",
+                &complete,
+                "--database-url",
+                &db.url,
+                "--models",
+                &set,
+                "check",
+            ],
+        );
+        expect(
+            &literal,
+            1,
+            &format!("{format}: read as complete, the entities omit things"),
+        );
+        let partial = check(dir, &["--models", &set, "check"]);
+        expect(&partial, 0, &format!("{format}: read as partial"));
+    }
+    let set = fixtures().join("ok/seaorm_cli_compact");
+    let entities = dir.join("src/entities");
+    std::fs::create_dir_all(&entities).unwrap();
+    for entry in std::fs::read_dir(&set).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), entities.join(entry.file_name())).unwrap();
+    }
+    let baseline = check(dir, &["baseline"]);
+    expect(&baseline, 0, "baseline");
+    assert!(
+        baseline.stdout.contains("recorded it as applied"),
+        "{}",
+        baseline.stdout
+    );
+    expect(&check(dir, &["check"]), 0, "in sync after the baseline");
+    expect(
+        &check(dir, &["check", "--history"]),
+        0,
+        "the baseline replays to the database",
+    );
+
+    let users = entities.join("users.rs");
+    let text = std::fs::read_to_string(&users).unwrap();
+    let edited = text.replacen(
+        "    pub email: String,\n",
+        "    pub email: String,\n    pub nickname: Option<String>,\n",
+        1,
+    );
+    assert_ne!(edited, text, "users.rs has an email field");
+    std::fs::write(&users, edited).unwrap();
+    let drift = check(dir, &["check"]);
+    expect(&drift, 1, "the new field");
+    assert!(drift.stdout.contains("(1 change(s))"), "{}", drift.stdout);
+    assert!(
+        drift.stdout.contains("+ column users.nickname"),
+        "{}",
+        drift.stdout
+    );
+    expect(
+        &check(dir, &["autogenerate", "-m", "add nickname"]),
+        0,
+        "autogenerate",
+    );
+    expect(&check(dir, &["upgrade", "head"]), 0, "upgrade");
+    expect(&check(dir, &["check"]), 0, "in sync");
+    expect(&check(dir, &["check", "--history"]), 0, "history in sync");
+    runtime.block_on(db.drop());
+}
