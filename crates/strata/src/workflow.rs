@@ -29,9 +29,10 @@ pub fn init(dialect: Dialect) -> anyhow::Result<ExitCode> {
          database_url = \"{url}\"\n\
          models = \"src/entities\"       # SeaORM entity files\n\
          migrations = \"migrations\"     # revisions, one directory each\n\
-         # dev_url = \"...\"             # scratch database for `check --history`\n\
+         # dev_url = \"...\"             # server for the temporary database of `--history`\n\
          # schemas = [\"public\"]        # PostgreSQL schemas in scope\n\
-         # ignore = [\"legacy_*\"]       # tables strata never reads or touches\n"
+         # ignore = [\"legacy_*\"]       # tables strata never reads or touches\n\
+         # entities = \"partial\"        # DB-first: what entities leave out stays as it is\n"
     );
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
     std::fs::create_dir_all("migrations").context("cannot create migrations/")?;
