@@ -978,3 +978,69 @@ fn a_db_first_project_adopts_strata_without_being_told_to_drop_anything() {
     expect(&check(dir, &["check", "--history"]), 0, "history in sync");
     runtime.block_on(db.drop());
 }
+
+/// `check --history` needs no database at all with the SQLite default: it replays in memory and
+/// leaves no file behind. Piped, nothing but the report is printed (no progress, no color).
+#[test]
+fn check_history_needs_no_database_and_prints_plainly() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path();
+    overlay(dir, "0_initial");
+    let empty = check(dir, &["check", "--history"]);
+    expect(&empty, 1, "no revisions yet");
+    assert!(empty.stdout.contains("+ table users"), "{}", empty.stdout);
+    assert!(empty.stderr.is_empty(), "{}", empty.stderr);
+    assert!(!empty.stdout.contains('\u{1b}'), "{}", empty.stdout);
+    expect(
+        &check(dir, &["autogenerate", "--history", "-m", "initial"]),
+        0,
+        "autogenerate --history",
+    );
+    let clean = check(dir, &["check", "--history"]);
+    expect(&clean, 0, "in sync");
+    assert_eq!(
+        clean.stdout,
+        "in sync: the migration history (1 revision(s)) matches the entities\n"
+    );
+    assert!(clean.stderr.is_empty(), "{}", clean.stderr);
+    let files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 2, "only src/ and migrations/: {files:?}");
+}
+
+/// An applied revision edited afterwards (and re-hashed, so the checksum file agrees) is still
+/// caught: the database recorded what it ran.
+#[test]
+fn check_reports_applied_revisions_whose_files_changed() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path();
+    let url = format!("sqlite://{}/dev.db?mode=rwc", dir.display());
+    let strata = |args: &[&str]| {
+        let mut all = vec!["--database-url", url.as_str()];
+        all.extend_from_slice(args);
+        check(dir, &all)
+    };
+    overlay(dir, "0_initial");
+    let revision = written(&strata(&["autogenerate", "-m", "initial"]));
+    expect(&strata(&["upgrade", "head"]), 0, "upgrade");
+    let up = revision.join("up.sql");
+    let text = std::fs::read_to_string(&up).unwrap();
+    std::fs::write(&up, format!("{text}\n-- an afterthought\n")).unwrap();
+    let refused = strata(&["check"]);
+    expect(&refused, 2, "the checksum file no longer matches");
+    assert!(refused.stderr.contains("strata hash"), "{}", refused.stderr);
+    expect(&strata(&["hash"]), 0, "hash");
+    let edited = strata(&["check"]);
+    expect(&edited, 1, "the database ran other files");
+    assert!(
+        edited.stdout.contains("was applied from different files"),
+        "{}",
+        edited.stdout
+    );
+    let json = strata(&["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(report["in_sync"], false);
+    assert_eq!(report["edited"].as_array().map(Vec::len), Some(1));
+}
