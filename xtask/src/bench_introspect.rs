@@ -482,7 +482,7 @@ async fn time_sea_schema(db: &BenchDb, runs: usize, deadline: Instant) -> anyhow
 /// Loads the model in scripts of `batch` tables, each one `raw_sql` round trip (PostgreSQL runs
 /// a multi-statement script as one transaction; SQLite batches are wrapped in one explicitly;
 /// MySQL commits each DDL statement anyway). Returns the time taken and the DDL's size.
-async fn load<C: Connection>(
+pub(crate) async fn load<C: Connection>(
     db: &BenchDb,
     model: &Model,
     batch: usize,
@@ -543,16 +543,16 @@ where
 
 /// A throwaway database on the dialect's server (SQLite: a temporary file).
 #[derive(Debug)]
-struct BenchDb {
-    dialect: Dialect,
-    url: String,
+pub(crate) struct BenchDb {
+    pub(crate) dialect: Dialect,
+    pub(crate) url: String,
     /// The database's name (SQLite: the file's path).
-    name: String,
+    pub(crate) name: String,
     admin_url: Option<String>,
 }
 
 impl BenchDb {
-    async fn create(dialect: Dialect) -> anyhow::Result<BenchDb> {
+    pub(crate) async fn create(dialect: Dialect) -> anyhow::Result<BenchDb> {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.subsec_nanos())
@@ -587,7 +587,7 @@ impl BenchDb {
         })
     }
 
-    async fn drop(&self) -> anyhow::Result<()> {
+    pub(crate) async fn drop(&self) -> anyhow::Result<()> {
         match &self.admin_url {
             Some(admin_url) => {
                 let sql = match self.dialect {
@@ -661,7 +661,7 @@ fn redact(url: &str) -> String {
     }
 }
 
-fn fmt(d: Duration) -> String {
+pub(crate) fn fmt(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1e3;
     if ms < 10.0 {
         format!("{ms:.2} ms")

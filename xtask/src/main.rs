@@ -6,6 +6,11 @@
 //! - `bench introspect [--tables N] [--dialect D] [--runs R] [--sea-schema auto|always|never]`:
 //!   loads a generated schema of N tables into fresh databases and times strata's introspection
 //!   against sea-schema's discovery (`--help` for the details).
+//! - `bench check [--tables N] [--runs R] [--seed S] [--keep-database]`: loads a generated
+//!   schema of N tables into a fresh PostgreSQL database, writes the SeaORM entities equivalent
+//!   to it, and times the release `strata check` (no drift expected) and `strata autogenerate`
+//!   (one added column) against `pg_dump --schema-only`: median and min wall time, peak RSS
+//!   per process (`wait4`), and the targets (`--help` for the details).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,8 +18,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+mod bench_check;
 mod bench_introspect;
 mod gen_entities;
+mod gen_model_entities;
 mod gen_schema;
 mod quickstart;
 
@@ -28,7 +35,9 @@ fn main() -> anyhow::Result<()> {
                 "usage: cargo xtask quickstart\n       \
                  cargo xtask bench models [--files N] [--runs R]\n       \
                  cargo xtask bench introspect [--tables N] [--dialect D] [--runs R] \
-                 [--sea-schema auto|always|never] (--help for more)"
+                 [--sea-schema auto|always|never] (--help for more)\n       \
+                 cargo xtask bench check [--tables N] [--runs R] [--seed S] [--keep-database] \
+                 (--help for more)"
             );
             std::process::exit(2);
         }
@@ -57,7 +66,8 @@ fn bench(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("models") => bench_models(flag(args, "--files", 1000)?, flag(args, "--runs", 10)?),
         Some("introspect") => bench_introspect::run(&args[1..]),
-        other => bail!("unknown benchmark {other:?}; available: models, introspect"),
+        Some("check") => bench_check::run(&args[1..]),
+        other => bail!("unknown benchmark {other:?}; available: models, introspect, check"),
     }
 }
 

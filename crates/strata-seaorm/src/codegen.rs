@@ -239,7 +239,7 @@ fn create_table(table: &Table, dialect: Dialect) -> Option<TokenStream> {
             return None;
         }
         let fk = foreign_key(&t, fk)?;
-        body = quote!(#body.foreign_key(&mut #fk));
+        body = quote!(#body.foreign_key(#fk));
     }
     if let Some(comment) = &table.comment {
         let comment = lit(comment);
