@@ -54,8 +54,10 @@ pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Diff {
     let mut plan = Plan::default();
     let mut notes = Vec::new();
     compare_enums(&cur, &tgt, &mut plan, &mut notes);
+    let cur_tables = cur.tables_by_name();
+    let tgt_tables = tgt.tables_by_name();
     for t in &tgt.tables {
-        match cur.table(t.schema.as_deref(), &t.name) {
+        match cur_tables.get(&(t.schema.as_deref(), t.name.as_str())) {
             Some(c) => compare_table(c, t, &renames, dialect, &mut plan, &mut notes),
             None => plan.create_table(t, dialect),
         }
@@ -63,7 +65,7 @@ pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Diff {
     let dropped: Vec<&Table> = cur
         .tables
         .iter()
-        .filter(|c| tgt.table(c.schema.as_deref(), &c.name).is_none())
+        .filter(|c| !tgt_tables.contains_key(&(c.schema.as_deref(), c.name.as_str())))
         .collect();
     for table in drop_order(&dropped) {
         plan.drop_tables.push(Change::DropTable {

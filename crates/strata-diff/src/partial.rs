@@ -20,8 +20,9 @@ use crate::TableRef;
 /// name with `#[sea_orm(ignore)]` fields.
 pub fn fill_unstated(current: &Schema, target: &Schema, ignored: &[(TableRef, String)]) -> Schema {
     let mut filled = target.clone();
+    let db_tables = current.tables_by_name();
     for table in &mut filled.tables {
-        if let Some(db) = current.table(table.schema.as_deref(), &table.name) {
+        if let Some(db) = db_tables.get(&(table.schema.as_deref(), table.name.as_str())) {
             let here = TableRef::of(table);
             let ignored: Vec<&str> = ignored
                 .iter()

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use strata_ir::Column;
+use strata_ir::{Column, DefaultValue, Literal};
 
 use crate::change::{Change, ColumnFacet, TableRef};
 use crate::compare::Note;
@@ -21,6 +21,20 @@ fn columns(names: &[String]) -> String {
     names.join(", ")
 }
 
+/// A default as a reviewer reads it: `none`, `0`, `'draft'`, `CURRENT_TIMESTAMP`.
+fn default(d: Option<&DefaultValue>) -> String {
+    match d {
+        None => "none".to_owned(),
+        Some(DefaultValue::Literal(Literal::Null)) => "NULL".to_owned(),
+        Some(DefaultValue::Literal(Literal::Bool(b))) => b.to_string(),
+        Some(DefaultValue::Literal(Literal::Int(i))) => i.to_string(),
+        Some(DefaultValue::Literal(Literal::Float(x))) => x.clone(),
+        Some(DefaultValue::Literal(Literal::String(s))) => format!("'{}'", s.replace('\'', "''")),
+        Some(DefaultValue::Expr(sql)) => sql.clone(),
+        Some(DefaultValue::Opaque(rust)) => format!("`{rust}`"),
+    }
+}
+
 fn null(c: &Column) -> &'static str {
     if c.nullable { "nullable" } else { "not null" }
 }
@@ -34,7 +48,12 @@ fn facet(
     match facet {
         ColumnFacet::Type => write!(f, "type {} -> {}", from.ty, to.ty),
         ColumnFacet::Nullable => write!(f, "{} -> {}", null(from), null(to)),
-        ColumnFacet::Default => write!(f, "default {:?} -> {:?}", from.default, to.default),
+        ColumnFacet::Default => write!(
+            f,
+            "default {} -> {}",
+            default(from.default.as_ref()),
+            default(to.default.as_ref())
+        ),
         ColumnFacet::Comment => write!(f, "comment {:?} -> {:?}", from.comment, to.comment),
         ColumnFacet::AutoIncrement => write!(
             f,

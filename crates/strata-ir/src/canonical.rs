@@ -217,11 +217,16 @@ fn scope_schema_keep_foreign(schema: Option<&str>, dialect: Dialect) -> Option<S
 /// structural counterpart on the other side, so that the two compare equal. Both schemas should
 /// be canonical.
 pub fn reconcile_names(left: &mut Schema, right: &mut Schema) {
+    let positions: std::collections::HashMap<(Option<String>, String), usize> = right
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, r)| ((r.schema.clone(), r.name.clone()), i))
+        .collect();
     for l in &mut left.tables {
-        let Some(r) = right
-            .tables
-            .iter_mut()
-            .find(|r| r.schema == l.schema && r.name == l.name)
+        let Some(r) = positions
+            .get(&(l.schema.clone(), l.name.clone()))
+            .and_then(|&i| right.tables.get_mut(i))
         else {
             continue;
         };

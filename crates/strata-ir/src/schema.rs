@@ -29,6 +29,15 @@ impl Schema {
         }
     }
 
+    /// The tables by (schema, name), for lookups in loops over every table (`table` is a linear
+    /// search).
+    pub fn tables_by_name(&self) -> std::collections::HashMap<(Option<&str>, &str), &Table> {
+        self.tables
+            .iter()
+            .map(|t| ((t.schema.as_deref(), t.name.as_str()), t))
+            .collect()
+    }
+
     pub fn table(&self, schema: Option<&str>, name: &str) -> Option<&Table> {
         self.tables
             .iter()

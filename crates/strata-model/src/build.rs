@@ -27,7 +27,7 @@ pub(crate) fn build(
     modules: &[Module],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Schema, Vec<IgnoredColumn>) {
-    let ctx = Context { modules };
+    let ctx = Context::new(modules);
     let mut entities: Vec<Entity> = Vec::new();
     for (index, module) in modules.iter().enumerate() {
         if let Some(entity) = ctx.entity(index, module, diagnostics) {
@@ -238,6 +238,28 @@ enum TypeDef<'m> {
 
 struct Context<'m> {
     modules: &'m [Module],
+    /// Module index by full path (the first, when two share one).
+    by_path: HashMap<&'m [String], usize>,
+    /// Module indexes by the last segment of their path, for suffix lookups.
+    by_last: HashMap<&'m str, Vec<usize>>,
+}
+
+impl<'m> Context<'m> {
+    fn new(modules: &'m [Module]) -> Context<'m> {
+        let mut by_path = HashMap::new();
+        let mut by_last: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, m) in modules.iter().enumerate() {
+            by_path.entry(m.path.as_slice()).or_insert(i);
+            if let Some(last) = m.path.last() {
+                by_last.entry(last.as_str()).or_default().push(i);
+            }
+        }
+        Context {
+            modules,
+            by_path,
+            by_last,
+        }
+    }
 }
 
 impl<'m> Context<'m> {
@@ -568,19 +590,20 @@ impl<'m> Context<'m> {
         }
         if relative {
             resolved.extend(rest.iter().cloned());
-            if let Some(i) = self.modules.iter().position(|m| m.path == resolved) {
+            if let Some(&i) = self.by_path.get(resolved.as_slice()) {
                 return Some(i);
             }
         }
         if rest.is_empty() {
             return None;
         }
+        let last = rest.last()?;
         let mut hits = self
-            .modules
+            .by_last
+            .get(last.as_str())?
             .iter()
-            .enumerate()
-            .filter(|(_, m)| m.path.ends_with(rest))
-            .map(|(i, _)| i);
+            .copied()
+            .filter(|&i| self.modules[i].path.ends_with(rest));
         let first = hits.next()?;
         if hits.next().is_some() {
             return None;

@@ -129,7 +129,7 @@ struct Node {
 }
 
 /// A checked revision graph: every parent exists, no cycles, ids unique.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Graph {
     nodes: BTreeMap<String, Node>,
     /// Parents before children; among revisions free to go in either order, by id (ids sort

@@ -24,6 +24,8 @@ use crate::error::StoreError;
 use crate::graph::{Graph, GraphError as GraphErrorKind, Target};
 
 pub const VERSION_TABLE: &str = "strata_revisions";
+/// sea-orm-migration's version table.
+pub const SEAORM_TABLE: &str = "seaql_migrations";
 
 /// A lock key shared by every strata process (PostgreSQL advisory locks take a number).
 const PG_LOCK_KEY: i64 = 0x5354_5241_5441; // "STRATA"
@@ -126,8 +128,7 @@ impl Db {
         let sql = format!(
             "SELECT revision, checksum, CASE WHEN success THEN 1 ELSE 0 END AS ok FROM {VERSION_TABLE}"
         );
-        let exists = self.version_table_exists().await?;
-        if !exists {
+        if !self.table_exists(VERSION_TABLE).await? {
             return Ok(Vec::new());
         }
         let read = db_error(format!("reading {VERSION_TABLE}"));
@@ -155,12 +156,28 @@ impl Db {
         })
     }
 
-    async fn version_table_exists(&mut self) -> Result<bool, StoreError> {
-        let check = db_error("looking for the version table");
+    /// The migrations sea-orm-migration recorded as applied (`seaql_migrations.version`), none
+    /// when it never ran here.
+    pub async fn seaorm_applied(&mut self) -> Result<Vec<String>, StoreError> {
+        if !self.table_exists(SEAORM_TABLE).await? {
+            return Ok(Vec::new());
+        }
+        let read = db_error(format!("reading {SEAORM_TABLE}"));
+        let sql = AssertSqlSafe(format!("SELECT version FROM {SEAORM_TABLE}"));
+        match self {
+            Db::Postgres(c) => sqlx::query_scalar(sql).fetch_all(c).await,
+            Db::Mysql(c) => sqlx::query_scalar(sql).fetch_all(c).await,
+            Db::Sqlite(c) => sqlx::query_scalar(sql).fetch_all(c).await,
+        }
+        .map_err(read)
+    }
+
+    async fn table_exists(&mut self, table: &str) -> Result<bool, StoreError> {
+        let check = db_error(format!("looking for the table {table}"));
         let count: i64 = match self {
             Db::Postgres(c) => {
                 sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE tablename = $1 AND schemaname = current_schema()")
-                    .bind(VERSION_TABLE)
+                    .bind(table)
                     .fetch_one(c)
                     .await
                     .map_err(check)?
@@ -168,14 +185,14 @@ impl Db {
             Db::Mysql(c) => sqlx::query_scalar(
                 "SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
             )
-            .bind(VERSION_TABLE)
+            .bind(table)
             .fetch_one(c)
             .await
             .map_err(check)?,
             Db::Sqlite(c) => sqlx::query_scalar(
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
             )
-            .bind(VERSION_TABLE)
+            .bind(table)
             .fetch_one(c)
             .await
             .map_err(check)?,

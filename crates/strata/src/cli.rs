@@ -41,6 +41,10 @@ pub struct GlobalArgs {
     /// PostgreSQL schema in scope (repeatable)
     #[arg(long = "schema", global = true, value_name = "NAME")]
     pub schemas: Vec<String>,
+    /// What autogenerate writes: strata's SQL revisions, or a sea-orm-migration file in the
+    /// migration crate (overrides `emit` in strata.toml)
+    #[arg(long, global = true, value_enum)]
+    pub emit: Option<crate::config::Emit>,
     /// No progress display (it is never drawn when stderr is not a terminal)
     #[arg(short, long, global = true)]
     pub quiet: bool,

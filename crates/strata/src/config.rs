@@ -25,6 +25,20 @@ struct FileConfig {
     ignore: Vec<String>,
     #[serde(default)]
     entities: Entities,
+    #[serde(default)]
+    emit: Emit,
+    migration_crate: Option<PathBuf>,
+}
+
+/// What `autogenerate` writes (`emit = "sql" | "sea-orm"` in strata.toml, `--emit`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Emit {
+    /// strata's own revisions: `migrations/<id>_<slug>/{up.sql,down.sql,revision.toml}`.
+    #[default]
+    Sql,
+    /// A sea-orm-migration file in the migration crate, registered in its `src/lib.rs`.
+    SeaOrm,
 }
 
 /// How much the entity files say (`entities = "complete" | "partial"` in strata.toml).
@@ -52,6 +66,9 @@ pub struct Config {
     pub schemas: Vec<String>,
     pub ignore: Vec<String>,
     pub entities: Entities,
+    pub emit: Emit,
+    /// The sea-orm-migration crate (`migration_crate`, default `migration`), for `emit = "sea-orm"`.
+    pub migration_crate: PathBuf,
     /// Progress display on long operations (off on a pipe and with `--quiet`).
     pub progress: crate::progress::Progress,
 }
@@ -113,6 +130,8 @@ impl Config {
             schemas,
             ignore: parsed.ignore,
             entities: parsed.entities,
+            emit: args.emit.unwrap_or(parsed.emit),
+            migration_crate: resolve(&None, parsed.migration_crate, "migration"),
             progress: crate::progress::Progress::new(args.quiet),
         })
     }

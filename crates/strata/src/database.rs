@@ -22,10 +22,11 @@ pub fn url(config: &Config) -> anyhow::Result<&str> {
 }
 
 /// What to read: the configured PostgreSQL schemas, else `public` plus the schemas the entities
-/// name; the configured `ignore` patterns plus strata's and SeaORM's bookkeeping tables.
-pub fn scope(config: &Config) -> Scope {
+/// name (`entities`, when the caller has read them already; else they are read here, quietly);
+/// the configured `ignore` patterns plus strata's and SeaORM's bookkeeping tables.
+pub fn scope(config: &Config, entities: Option<&Schema>) -> Scope {
     let schemas = if config.schemas.is_empty() {
-        entity_schemas(config)
+        entity_schemas(config, entities)
     } else {
         config.schemas.clone()
     };
@@ -36,25 +37,27 @@ pub fn scope(config: &Config) -> Scope {
 
 /// `public` plus every `schema_name` the entities use; just `public` when the entities cannot be
 /// read (reading the database must not depend on them).
-fn entity_schemas(config: &Config) -> Vec<String> {
+fn entity_schemas(config: &Config, entities: Option<&Schema>) -> Vec<String> {
     let mut schemas = BTreeSet::from(["public".to_owned()]);
-    if let Ok(reading) = crate::models::read_quietly(&config.models) {
-        schemas.extend(
-            reading
-                .schema
-                .tables
-                .iter()
-                .filter_map(|t| t.schema.clone()),
-        );
+    let read;
+    let entities = match entities {
+        Some(e) => Some(e),
+        None => {
+            read = crate::models::read_quietly(&config.models).ok();
+            read.as_ref().map(|r| &r.schema)
+        }
+    };
+    if let Some(entities) = entities {
+        schemas.extend(entities.tables.iter().filter_map(|t| t.schema.clone()));
     }
     schemas.into_iter().collect()
 }
 
-/// Reads the configured database.
-pub fn introspect(config: &Config) -> anyhow::Result<(Schema, Dialect)> {
+/// Reads the configured database (in the scope `entities` give, see [`scope`]).
+pub fn introspect(config: &Config, entities: Option<&Schema>) -> anyhow::Result<(Schema, Dialect)> {
     let url = url(config)?;
     let dialect = crate::config::dialect_of_url(url)?;
-    let scope = scope(config);
+    let scope = scope(config, entities);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -19,7 +19,7 @@ struct Report<'a> {
 
 pub fn run(config: &Config, format: SchemaFormat) -> anyhow::Result<ExitCode> {
     let reading = crate::models::read(config)?;
-    let (db, dialect) = crate::database::introspect(config)?;
+    let (db, dialect) = crate::database::introspect(config, Some(&reading.schema))?;
     let entities = crate::workflow::authoritative(config, &db, reading);
     let diff = strata_diff::diff(&db, &entities, dialect);
     let up = strata_emit::render(&diff.changes, &db, dialect)

@@ -37,6 +37,14 @@ impl History {
         Ok(History { revisions, graph })
     }
 
+    /// No revisions (the sea-orm-migration output keeps none).
+    pub fn empty() -> History {
+        History {
+            revisions: Vec::new(),
+            graph: Graph::default(),
+        }
+    }
+
     pub fn get(&self, id: &str) -> Option<&RevisionDir> {
         self.revisions.iter().find(|r| r.meta.id == id)
     }

@@ -14,6 +14,7 @@ mod progress;
 mod render;
 mod replay;
 mod schema_cmd;
+mod seaorm_cmd;
 mod workflow;
 
 use std::process::ExitCode;
@@ -44,15 +45,13 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
     let command = match cli.command {
         // `init` writes the configuration, so it reads none.
         cli::Command::Init { dialect } => {
-            return workflow::init(dialect.map_or(strata_ir::Dialect::Sqlite, Into::into));
+            return workflow::init(dialect.map(Into::into), cli.global.emit.unwrap_or_default());
         }
         other => other,
     };
     let config = config::Config::load(&cli.global)?;
     match command {
-        cli::Command::Init { dialect } => {
-            workflow::init(dialect.map_or(strata_ir::Dialect::Sqlite, Into::into))
-        }
+        cli::Command::Init { dialect } => workflow::init(dialect.map(Into::into), config.emit),
         cli::Command::Autogenerate { message, history }
         | cli::Command::Revision {
             message,

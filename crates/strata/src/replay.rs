@@ -52,9 +52,13 @@ pub fn kind(dialect: Dialect) -> Kind {
 }
 
 /// Replays every revision up to the heads into a scratch database and reads it back.
-pub fn replay(config: &Config, history: &History) -> anyhow::Result<(Schema, Dialect)> {
+pub fn replay(
+    config: &Config,
+    history: &History,
+    entities: &Schema,
+) -> anyhow::Result<(Schema, Dialect)> {
     let (dialect, server) = server(config)?;
-    let scope = crate::database::scope(config);
+    let scope = crate::database::scope(config, Some(entities));
     let where_ = match server {
         Some(url) if dialect != Dialect::Sqlite => {
             format!("a temporary database on {}", strata_introspect::redact(url))

@@ -35,7 +35,7 @@ pub fn models(
 }
 
 pub fn db(config: &Config, format: SchemaFormat) -> anyhow::Result<ExitCode> {
-    let (schema, dialect) = crate::database::introspect(config)?;
+    let (schema, dialect) = crate::database::introspect(config, None)?;
     match format {
         SchemaFormat::Json => {
             let json = serde_json::to_string_pretty(&schema).context("cannot encode the schema")?;

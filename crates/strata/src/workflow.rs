@@ -9,35 +9,89 @@ use strata_diff::{Change, Diff};
 use strata_ir::{Dialect, Schema};
 
 use crate::cli::TextFormat;
-use crate::config::Config;
+use crate::config::{Config, Emit};
 use crate::history::{History, block_on, write_revision};
 use crate::render;
 
-/// `strata init [--dialect D]`: `strata.toml` and an empty migrations directory.
-pub fn init(dialect: Dialect) -> anyhow::Result<ExitCode> {
+/// `strata init [--dialect D] [--emit sea-orm]`: `strata.toml`, and an empty migrations
+/// directory (or, for sea-orm-migration output, the existing migration crate found here).
+pub fn init(dialect: Option<Dialect>, emit: Emit) -> anyhow::Result<ExitCode> {
     let path = std::path::Path::new(crate::config::FILE_NAME);
     if path.exists() {
         bail!("{} already exists; edit it instead", path.display());
     }
+    let crate_dir = match emit {
+        Emit::Sql => None,
+        Emit::SeaOrm => match crate::seaorm_cmd::find_crate(std::path::Path::new(".")) {
+            Some(dir) => Some(dir),
+            None => bail!(
+                "no sea-orm-migration crate here (a directory whose src/lib.rs implements \
+                 MigratorTrait); create one with `sea-orm-cli migrate init`, or run `strata init` \
+                 for strata's own SQL revisions"
+            ),
+        },
+    };
+    // The migration crate's driver features say which database it runs on.
+    let dialect = dialect
+        .or_else(|| crate_dir.as_deref().and_then(crate_dialect))
+        .unwrap_or(Dialect::Sqlite);
     let url = match dialect {
         Dialect::Sqlite => "sqlite:dev.db?mode=rwc",
         Dialect::Postgres => "postgres://postgres@localhost:5432/app",
         Dialect::Mysql => "mysql://root@localhost:3306/app",
     };
+    let output = match &crate_dir {
+        Some(dir) => format!(
+            "emit = \"sea-orm\"                # autogenerate writes sea-orm-migration files\n\
+             migration_crate = \"{}\"   # registered in its src/lib.rs\n",
+            dir.display()
+        ),
+        None => "migrations = \"migrations\"     # revisions, one directory each\n".to_owned(),
+    };
     let text = format!(
         "# strata configuration; flags and DATABASE_URL (environment or .env) override it.\n\
          database_url = \"{url}\"\n\
          models = \"src/entities\"       # SeaORM entity files\n\
-         migrations = \"migrations\"     # revisions, one directory each\n\
+         {output}\
          # dev_url = \"...\"             # server for the temporary database of `--history`\n\
          # schemas = [\"public\"]        # PostgreSQL schemas in scope\n\
          # ignore = [\"legacy_*\"]       # tables strata never reads or touches\n\
          # entities = \"partial\"        # DB-first: what entities leave out stays as it is\n"
     );
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    std::fs::create_dir_all("migrations").context("cannot create migrations/")?;
-    println!("wrote {} and migrations/", path.display());
+    match &crate_dir {
+        Some(dir) => println!(
+            "wrote {} for the migration crate {} ({dialect})",
+            path.display(),
+            dir.display()
+        ),
+        None => {
+            std::fs::create_dir_all("migrations").context("cannot create migrations/")?;
+            println!("wrote {} and migrations/", path.display());
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The database a migration crate's `Cargo.toml` enables a driver for, when it enables one.
+fn crate_dialect(dir: &std::path::Path) -> Option<Dialect> {
+    let text = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    // sea-orm-cli's template lists the drivers in comments; only live lines count.
+    let manifest: String = text
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let found: Vec<Dialect> = [
+        ("sqlx-postgres", Dialect::Postgres),
+        ("sqlx-mysql", Dialect::Mysql),
+        ("sqlx-sqlite", Dialect::Sqlite),
+    ]
+    .into_iter()
+    .filter(|(feature, _)| manifest.contains(feature))
+    .map(|(_, d)| d)
+    .collect();
+    (found.len() == 1).then(|| found[0])
 }
 
 /// What the entities are compared with.
@@ -72,11 +126,14 @@ struct Comparison {
 
 fn compare(config: &Config, base: Base) -> anyhow::Result<Comparison> {
     let reading = crate::models::read(config)?;
+    if config.emit == Emit::SeaOrm {
+        return compare_seaorm(config, base, reading);
+    }
     let history = History::load(&config.migrations)?;
     history.verify(&config.migrations)?;
     let (current, dialect, pending, edited) = match base {
         Base::History => {
-            let (schema, dialect) = crate::replay::replay(config, &history)?;
+            let (schema, dialect) = crate::replay::replay(config, &history, &reading.schema)?;
             (schema, dialect, Vec::new(), Vec::new())
         }
         Base::Database => {
@@ -100,7 +157,7 @@ fn compare(config: &Config, base: Base) -> anyhow::Result<Comparison> {
             let pending = history
                 .graph
                 .plan_upgrade(&applied, &strata_store::Target::Heads)?;
-            let (schema, dialect) = crate::database::introspect(config)?;
+            let (schema, dialect) = crate::database::introspect(config, Some(&reading.schema))?;
             (schema, dialect, pending, edited)
         }
     };
@@ -112,6 +169,34 @@ fn compare(config: &Config, base: Base) -> anyhow::Result<Comparison> {
         pending,
         edited,
         history,
+    })
+}
+
+/// `emit = "sea-orm"`: the base is the live database once the migration crate has run; its
+/// unapplied migrations are the pending ones.
+fn compare_seaorm(
+    config: &Config,
+    base: Base,
+    reading: strata_model::Reading,
+) -> anyhow::Result<Comparison> {
+    if base == Base::History {
+        bail!(
+            "--history replays strata's SQL revisions; with emit = \"sea-orm\" the base is the \
+             database after `{}`",
+            crate::seaorm_cmd::upgrade_hint(config)
+        );
+    }
+    let url = crate::database::url(config)?.to_owned();
+    let pending = crate::seaorm_cmd::pending(config, &url)?;
+    let (current, dialect) = crate::database::introspect(config, Some(&reading.schema))?;
+    let entities = authoritative(config, &current, reading);
+    Ok(Comparison {
+        entities,
+        current,
+        dialect,
+        pending,
+        edited: Vec::new(),
+        history: History::empty(),
     })
 }
 
@@ -137,15 +222,24 @@ pub fn authoritative(config: &Config, current: &Schema, reading: strata_model::R
     }
 }
 
+/// The command that applies pending revisions or migrations.
+fn upgrade_hint(config: &Config) -> String {
+    match config.emit {
+        Emit::Sql => "strata upgrade head".to_owned(),
+        Emit::SeaOrm => crate::seaorm_cmd::upgrade_hint(config),
+    }
+}
+
 /// `strata autogenerate -m MSG [--history]`: a revision that brings the database (or the
 /// replayed history) to what the entities say.
 pub fn autogenerate(config: &Config, message: &str, base: Base) -> anyhow::Result<ExitCode> {
     let c = compare(config, base)?;
     if !c.pending.is_empty() {
         bail!(
-            "database is not up to date: {} pending revision(s) ({}); run `strata upgrade head`",
+            "database is not up to date: {} pending revision(s) ({}); run `{}`",
             c.pending.len(),
-            c.pending.join(", ")
+            c.pending.join(", "),
+            upgrade_hint(config)
         );
     }
     let diff = strata_diff::diff(&c.current, &c.entities, c.dialect);
@@ -157,6 +251,18 @@ pub fn autogenerate(config: &Config, message: &str, base: Base) -> anyhow::Resul
             "no changes: the {} matches the entities; nothing written",
             base.name()
         );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if config.emit == Emit::SeaOrm {
+        let path = crate::seaorm_cmd::write(config, &diff.changes, &c.current, c.dialect, message)?;
+        for change in &diff.changes {
+            println!("{}", render::change(change));
+        }
+        let up = strata_emit::render(&diff.changes, &c.current, c.dialect)?;
+        for warning in up.warnings() {
+            render::warning(warning);
+        }
+        println!("wrote {} (registered in its lib.rs)", path.display());
         return Ok(ExitCode::SUCCESS);
     }
     let up = strata_emit::render(&diff.changes, &c.current, c.dialect)?;
@@ -271,9 +377,10 @@ pub fn check(config: &Config, base: Base, format: TextFormat) -> anyhow::Result<
             }
             if !c.pending.is_empty() {
                 println!(
-                    "the database is not at head: {} pending revision(s) ({}); run `strata upgrade head`",
+                    "the database is not at head: {} pending revision(s) ({}); run `{}`",
                     c.pending.len(),
-                    c.pending.join(", ")
+                    c.pending.join(", "),
+                    upgrade_hint(config)
                 );
             }
             for id in &c.edited {
@@ -336,7 +443,7 @@ pub fn baseline(config: &Config, message: &str) -> anyhow::Result<ExitCode> {
             history.revisions.len()
         );
     }
-    let (current, dialect) = crate::database::introspect(config)?;
+    let (current, dialect) = crate::database::introspect(config, None)?;
     if current.tables.is_empty() {
         bail!(
             "the database holds no tables in scope; there is nothing to baseline. Start with \

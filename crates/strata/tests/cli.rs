@@ -1044,3 +1044,101 @@ fn check_reports_applied_revisions_whose_files_changed() {
     assert_eq!(report["in_sync"], false);
     assert_eq!(report["edited"].as_array().map(Vec::len), Some(1));
 }
+
+/// `lib.rs` as `sea-orm-cli migrate init` 2.0.4 writes it, with its first migration.
+const SEAORM_LIB_RS: &str = "pub use sea_orm_migration::prelude::*;\n\nmod m20220101_000001_create_table;\n\npub struct Migrator;\n\n#[async_trait::async_trait]\nimpl MigratorTrait for Migrator {\n    fn migrations() -> Vec<Box<dyn MigrationTrait>> {\n        vec![Box::new(m20220101_000001_create_table::Migration)]\n    }\n}\n";
+
+/// A team that keeps a sea-orm-migration crate: `init --emit sea-orm` finds it, `autogenerate`
+/// writes a migration file into it and registers it the way sea-orm-cli does, and migrations
+/// the database has not run (per `seaql_migrations`) are pending for `check` and refuse
+/// `autogenerate`.
+#[test]
+fn sea_orm_migration_output_goes_into_the_migration_crate() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path();
+    let krate = dir.join("migration");
+    std::fs::create_dir_all(krate.join("src")).unwrap();
+    std::fs::write(krate.join("src/lib.rs"), SEAORM_LIB_RS).unwrap();
+    std::fs::write(
+        krate.join("Cargo.toml"),
+        "[package]\nname = \"migration\"\n\n[dependencies.sea-orm-migration]\nversion = \"~2.0.4\"\nfeatures = [\n  # \"sqlx-postgres\",\n  \"sqlx-sqlite\",\n]\n",
+    )
+    .unwrap();
+    let init = check(dir, &["init", "--emit", "sea-orm"]);
+    expect(&init, 0, "init --emit sea-orm");
+    assert!(
+        init.stdout.contains("migration crate migration (sqlite)"),
+        "{}",
+        init.stdout
+    );
+    let toml = std::fs::read_to_string(dir.join("strata.toml")).unwrap();
+    assert!(toml.contains("emit = \"sea-orm\""), "{toml}");
+    assert!(!dir.join("migrations").exists());
+
+    overlay(dir, "0_initial");
+    let url = format!("sqlite://{}/dev.db?mode=rwc", dir.display());
+    let strata = |args: &[&str]| {
+        let mut all = vec!["--database-url", url.as_str()];
+        all.extend_from_slice(args);
+        check(dir, &all)
+    };
+    // The crate's first migration has not run: pending.
+    let behind = strata(&["autogenerate", "-m", "create users and posts"]);
+    expect(&behind, 2, "a registered migration has not run");
+    assert!(
+        behind.stderr.contains("cargo run -p migration -- up"),
+        "{}",
+        behind.stderr
+    );
+
+    // As if `cargo run -p migration -- up` had run it (it creates nothing here).
+    let runtime = runtime();
+    runtime.block_on(async {
+        use sqlx::Connection;
+        let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::raw_sql(
+            "CREATE TABLE seaql_migrations (version varchar NOT NULL PRIMARY KEY, applied_at bigint NOT NULL);
+             INSERT INTO seaql_migrations VALUES ('m20220101_000001_create_table', 0);",
+        )
+        .execute(&mut c)
+        .await
+        .unwrap();
+    });
+    let written = strata(&["autogenerate", "-m", "create users and posts"]);
+    expect(&written, 0, "autogenerate --emit sea-orm");
+    let file = written
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("wrote "))
+        .and_then(|l| l.split(" (").next())
+        .map(PathBuf::from)
+        .unwrap();
+    let module = file.file_stem().unwrap().to_string_lossy().into_owned();
+    assert!(module.ends_with("_create_users_and_posts"), "{module}");
+    let source = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        source.contains("manager") && source.contains("create_table"),
+        "{source}"
+    );
+    let lib = std::fs::read_to_string(krate.join("src/lib.rs")).unwrap();
+    assert!(
+        lib.contains(&format!(
+            "mod m20220101_000001_create_table;\nmod {module};\n"
+        )),
+        "{lib}"
+    );
+    assert!(
+        lib.contains(&format!(
+            "vec![\n            Box::new(m20220101_000001_create_table::Migration),\n            Box::new({module}::Migration),\n        ]"
+        )),
+        "{lib}"
+    );
+    let pending = strata(&["check"]);
+    expect(&pending, 1, "the new migration has not run");
+    assert!(pending.stdout.contains(&module), "{}", pending.stdout);
+    assert!(
+        strata(&["check", "--history"])
+            .stderr
+            .contains("--history replays strata's SQL revisions")
+    );
+}
