@@ -1,7 +1,7 @@
 //! The comparison: two schemas in, ordered changes and notes out.
 //!
-//! Both schemas are first put in the dialect's canonical form (`strata_ir::canonical`), so
-//! spellings that mean the same thing never show up as changes, and names the database chose are
+//! Tables are compared in the dialect's canonical form (`strata_ir::canonical`), one pair at a
+//! time, so spellings that mean the same thing never show up as changes, and names the database chose are
 //! reconciled with names the entities left unstated. Identity is structural: tables and columns
 //! by name, keys, indexes and foreign keys by what they cover and do.
 //!
@@ -9,10 +9,13 @@
 //! index methods and INCLUDE columns, check constraints, enum types no column uses) are never
 //! dropped: they are reported once as [`Note::Unmanaged`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
-use strata_ir::canonical::{canonical, reconcile_names};
+use strata_ir::canonical::{
+    canonical, canonical_column_type, canonical_enums, canonical_table, canonical_table_key,
+    reconcile_tables,
+};
 use strata_ir::{Column, ColumnType, Dialect, EnumType, ForeignKey, Index, Schema, Table};
 
 use crate::change::{Change, ColumnFacet, TableRef};
@@ -47,26 +50,32 @@ pub struct Diff {
 /// say), on `dialect`.
 pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Diff {
     let renames = declared_renames(target, dialect);
-    let mut cur = canonical(current, dialect);
-    let mut tgt = canonical(target, dialect);
-    reconcile_names(&mut tgt, &mut cur);
+    let cur = Tables::new(current, dialect);
+    let tgt = Tables::new(target, dialect);
 
     let mut plan = Plan::default();
     let mut notes = Vec::new();
-    compare_enums(&cur, &tgt, &mut plan, &mut notes);
-    let cur_tables = cur.tables_by_name();
-    let tgt_tables = tgt.tables_by_name();
-    for t in &tgt.tables {
-        match cur_tables.get(&(t.schema.as_deref(), t.name.as_str())) {
-            Some(c) => compare_table(c, t, &renames, dialect, &mut plan, &mut notes),
-            None => plan.create_table(t, dialect),
+    compare_enums(current, target, dialect, &mut plan, &mut notes);
+    // One table at a time in canonical form, so two canonical copies of schemas with thousands
+    // of tables never exist at once.
+    for (key, t) in &tgt.sorted {
+        let mut t = canonical_table(t, dialect);
+        match cur.by_key.get(key) {
+            Some(c) => {
+                let mut c = canonical_table(c, dialect);
+                reconcile_tables(&mut t, &mut c);
+                compare_table(&c, &t, &renames, dialect, &mut plan, &mut notes);
+            }
+            None => plan.create_table(&t, dialect),
         }
     }
-    let dropped: Vec<&Table> = cur
-        .tables
+    let dropped: Vec<Table> = cur
+        .sorted
         .iter()
-        .filter(|c| !tgt_tables.contains_key(&(c.schema.as_deref(), c.name.as_str())))
+        .filter(|(key, _)| !tgt.by_key.contains_key(key))
+        .map(|(_, c)| canonical_table(c, dialect))
         .collect();
+    let dropped: Vec<&Table> = dropped.iter().collect();
     for table in drop_order(&dropped) {
         plan.drop_tables.push(Change::DropTable {
             table: Box::new(table.clone()),
@@ -77,6 +86,27 @@ pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Diff {
     Diff {
         changes: plan.into_changes(),
         notes,
+    }
+}
+
+/// A schema's tables by their canonical `(schema, name)`: in canonical order (as
+/// [`canonical`] sorts them), and looked up by key (the last of any two with one key, as a
+/// map built from that order keeps it).
+struct Tables<'s> {
+    sorted: Vec<((Option<String>, String), &'s Table)>,
+    by_key: HashMap<(Option<String>, String), &'s Table>,
+}
+
+impl<'s> Tables<'s> {
+    fn new(schema: &'s Schema, dialect: Dialect) -> Tables<'s> {
+        let mut sorted: Vec<_> = schema
+            .tables
+            .iter()
+            .map(|t| (canonical_table_key(t, dialect), t))
+            .collect();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        let by_key = sorted.iter().map(|(k, t)| (k.clone(), *t)).collect();
+        Tables { sorted, by_key }
     }
 }
 
@@ -167,10 +197,19 @@ impl Plan {
     }
 }
 
-fn compare_enums(cur: &Schema, tgt: &Schema, plan: &mut Plan, notes: &mut Vec<Note>) {
+/// Enum types, compared in canonical form; `current` and `target` are the schemas as given.
+fn compare_enums(
+    current: &Schema,
+    target: &Schema,
+    dialect: Dialect,
+    plan: &mut Plan,
+    notes: &mut Vec<Note>,
+) {
+    let cur_enums = canonical_enums(current, dialect);
+    let tgt_enums = canonical_enums(target, dialect);
     let key = |e: &EnumType| (e.schema.clone(), e.name.clone());
-    for t in &tgt.enums {
-        match cur.enums.iter().find(|c| key(c) == key(t)) {
+    for t in &tgt_enums {
+        match cur_enums.iter().find(|c| key(c) == key(t)) {
             None => plan.enums.push(Change::CreateEnum {
                 enum_type: t.clone(),
             }),
@@ -188,12 +227,12 @@ fn compare_enums(cur: &Schema, tgt: &Schema, plan: &mut Plan, notes: &mut Vec<No
             .tables
             .iter()
             .flat_map(|t| &t.columns)
-            .any(|c| uses_enum(&c.ty, e))
+            .any(|c| uses_enum(&canonical_column_type(&c.ty, dialect), e))
     };
-    for c in cur
-        .enums
+    let (cur, tgt) = (current, target);
+    for c in cur_enums
         .iter()
-        .filter(|c| !tgt.enums.iter().any(|t| key(t) == key(c)))
+        .filter(|c| !tgt_enums.iter().any(|t| key(t) == key(c)))
     {
         if used_by(cur, c) && !used_by(tgt, c) {
             plan.drop_enums.push(Change::DropEnum {

@@ -1,6 +1,6 @@
 //! PostgreSQL introspection: the whole scope in five catalog queries, whatever the table count.
 //!
-//! [`fetch`] is the only IO: it runs [`QUERIES`] in order, each once, in one read-only
+//! [`fetch`] is the only IO: it runs five catalog queries in order, each once, in one read-only
 //! transaction, with the same three bind parameters (the schemas, the bare-name ignore patterns, the `schema.table` ignore patterns),
 //! and decodes the rows into a [`Catalog`] of plain structs. Every query starts from the same
 //! `scope` CTE (ordinary and partitioned tables of the schemas, minus ignored names, partitions
@@ -14,6 +14,7 @@
 
 mod lower;
 
+use futures_util::TryStreamExt;
 use sqlx::postgres::{PgConnection, PgRow};
 use sqlx::{Connection, Row};
 use strata_ir::{Dialect, Schema};
@@ -293,8 +294,9 @@ WHERE t.typtype = 'e'
     ),
 };
 
-/// Every statement [`fetch`] runs, in order; it runs nothing else. The order is the order of
-/// the [`Catalog`] fields `fetch` decodes them into.
+/// Every statement [`fetch`] runs, in order; it runs nothing else (the tests check each one
+/// against the scope's bind parameters).
+#[cfg(test)]
 pub(crate) const QUERIES: [&Query; 5] = [&TABLES, &COLUMNS, &CONSTRAINTS, &INDEXES, &ENUMS];
 
 /// The scope as the queries' bind parameters.
@@ -316,7 +318,7 @@ impl Binds {
     }
 }
 
-/// Runs [`QUERIES`], each once and in order, in one read-only transaction (one snapshot for all
+/// Runs the five catalog queries, each once and in order, in one read-only transaction (one snapshot for all
 /// five; a savepoint when the caller's connection is already in a transaction), then decodes
 /// their rows. JIT compilation is switched off for the transaction: at thousands of tables the
 /// planner's estimates cross `jit_above_cost`, and compiling costs more than it saves on
@@ -338,38 +340,43 @@ pub(crate) async fn fetch(
         .execute(&mut *tx)
         .await
         .map_err(failed("the catalog (setting jit = off)"))?;
-    let mut results: [Vec<PgRow>; 5] = Default::default();
-    for (query, rows) in QUERIES.iter().zip(&mut results) {
-        *rows = sqlx::query(query.sql)
-            .bind(binds.schemas.clone())
-            .bind(binds.names.clone())
-            .bind(binds.qualified.clone())
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(failed(query.what))?;
-    }
+    // Each query's rows are decoded as they arrive, so the raw rows of a whole catalog (a
+    // hundred thousand columns at ten thousand tables) are never held at once.
+    let tables = decode(&mut tx, &TABLES, &binds, table_row).await?;
+    let columns = decode(&mut tx, &COLUMNS, &binds, column_row).await?;
+    let constraints = decode(&mut tx, &CONSTRAINTS, &binds, constraint_row).await?;
+    let indexes = decode(&mut tx, &INDEXES, &binds, index_row).await?;
+    let enums = decode(&mut tx, &ENUMS, &binds, enum_row).await?;
     tx.commit()
         .await
         .map_err(failed("the catalog (ending the transaction)"))?;
-    let [tables, columns, constraints, indexes, enums] = results;
     Ok(Catalog {
-        tables: decode(&TABLES, &tables, table_row)?,
-        columns: decode(&COLUMNS, &columns, column_row)?,
-        constraints: decode(&CONSTRAINTS, &constraints, constraint_row)?,
-        indexes: decode(&INDEXES, &indexes, index_row)?,
-        enums: decode(&ENUMS, &enums, enum_row)?,
+        tables,
+        columns,
+        constraints,
+        indexes,
+        enums,
     })
 }
 
-fn decode<T>(
+/// Runs one catalog query and decodes its rows one by one.
+async fn decode<T>(
+    conn: &mut PgConnection,
     query: &Query,
-    rows: &[PgRow],
+    binds: &Binds,
     row: fn(&PgRow) -> Result<T, sqlx::Error>,
 ) -> Result<Vec<T>, IntrospectError> {
-    rows.iter()
-        .map(row)
-        .collect::<Result<_, _>>()
-        .map_err(IntrospectError::query(Dialect::Postgres, query.what))
+    let failed = || IntrospectError::query(Dialect::Postgres, query.what);
+    let mut stream = sqlx::query(query.sql)
+        .bind(binds.schemas.clone())
+        .bind(binds.names.clone())
+        .bind(binds.qualified.clone())
+        .fetch(conn);
+    let mut out = Vec::new();
+    while let Some(next) = stream.try_next().await.map_err(failed())? {
+        out.push(row(&next).map_err(failed())?);
+    }
+    Ok(out)
 }
 
 fn table_row(row: &PgRow) -> Result<TableRow, sqlx::Error> {

@@ -11,7 +11,7 @@
 //! [`reconcile_names`], since they are only comparable against a counterpart.
 
 use crate::dialect::Dialect;
-use crate::schema::{Column, ForeignKey, Index, Schema, Table};
+use crate::schema::{Column, EnumType, ForeignKey, Index, Schema, Table};
 use crate::types::{ColumnType, FkAction};
 
 /// `schema` as `dialect` would report it.
@@ -22,21 +22,37 @@ pub fn canonical(schema: &Schema, dialect: Dialect) -> Schema {
             .iter()
             .map(|t| canonical_table(t, dialect))
             .collect(),
-        enums: match dialect {
-            Dialect::Postgres => schema
-                .enums
-                .iter()
-                .map(|e| {
-                    let mut e = e.clone();
-                    e.schema = scope_schema(e.schema.as_deref(), dialect);
-                    e
-                })
-                .collect(),
-            Dialect::Mysql | Dialect::Sqlite => Vec::new(),
-        },
+        enums: canonical_enums(schema, dialect),
     };
     out.sort();
     out
+}
+
+/// The enum types of `schema` as `dialect` would report them (none where enums are inline),
+/// sorted by name.
+pub fn canonical_enums(schema: &Schema, dialect: Dialect) -> Vec<EnumType> {
+    let mut enums: Vec<EnumType> = match dialect {
+        Dialect::Postgres => schema
+            .enums
+            .iter()
+            .map(|e| {
+                let mut e = e.clone();
+                e.schema = scope_schema(e.schema.as_deref(), dialect);
+                e
+            })
+            .collect(),
+        Dialect::Mysql | Dialect::Sqlite => Vec::new(),
+    };
+    enums.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+    enums
+}
+
+/// The `(schema, name)` a table has in the canonical form: what tables are matched by.
+pub fn canonical_table_key(table: &Table, dialect: Dialect) -> (Option<String>, String) {
+    (
+        scope_schema(table.schema.as_deref(), dialect),
+        table.name.clone(),
+    )
 }
 
 /// The schema name as the dialect reports it: PostgreSQL's `public` is the unnamed default;
@@ -49,13 +65,15 @@ fn scope_schema(schema: Option<&str>, dialect: Dialect) -> Option<String> {
     }
 }
 
-fn canonical_table(table: &Table, dialect: Dialect) -> Table {
+/// One table as `dialect` would report it, its parts sorted: what [`canonical`] does to each
+/// table, for comparisons that go one table at a time.
+pub fn canonical_table(table: &Table, dialect: Dialect) -> Table {
     let pk_columns: Vec<&str> = table
         .primary_key
         .iter()
         .flat_map(|pk| pk.columns.iter().map(String::as_str))
         .collect();
-    Table {
+    let mut out = Table {
         schema: scope_schema(table.schema.as_deref(), dialect),
         name: table.name.clone(),
         columns: table
@@ -81,7 +99,9 @@ fn canonical_table(table: &Table, dialect: Dialect) -> Table {
             .collect(),
         checks: table.checks.clone(),
         comment: canonical_comment(table.comment.as_deref(), dialect),
-    }
+    };
+    out.sort_parts();
+    out
 }
 
 fn canonical_comment(comment: Option<&str>, dialect: Dialect) -> Option<String> {
@@ -132,7 +152,8 @@ fn canonical_column(column: &Column, in_primary_key: bool, dialect: Dialect) -> 
     }
 }
 
-fn canonical_column_type(ty: &ColumnType, dialect: Dialect) -> ColumnType {
+/// A column type as `dialect` would report it.
+pub fn canonical_column_type(ty: &ColumnType, dialect: Dialect) -> ColumnType {
     match (dialect, dialect.canonical_type(ty)) {
         (
             Dialect::Postgres,
@@ -224,36 +245,40 @@ pub fn reconcile_names(left: &mut Schema, right: &mut Schema) {
         .map(|(i, r)| ((r.schema.clone(), r.name.clone()), i))
         .collect();
     for l in &mut left.tables {
-        let Some(r) = positions
+        if let Some(r) = positions
             .get(&(l.schema.clone(), l.name.clone()))
             .and_then(|&i| right.tables.get_mut(i))
-        else {
-            continue;
-        };
-        reconcile(&mut l.indexes, &mut r.indexes, |i| &mut i.name, same_index);
-        reconcile(
-            &mut l.foreign_keys,
-            &mut r.foreign_keys,
-            |f| &mut f.name,
-            |a, b| {
-                ForeignKey {
-                    name: None,
-                    ..a.clone()
-                } == ForeignKey {
-                    name: None,
-                    ..b.clone()
-                }
-            },
-        );
-        reconcile(
-            &mut l.checks,
-            &mut r.checks,
-            |c| &mut c.name,
-            |a, b| a.expr == b.expr,
-        );
-        l.sort_parts();
-        r.sort_parts();
+        {
+            reconcile_tables(l, r);
+        }
     }
+}
+
+/// [`reconcile_names`] for one pair of canonical tables of the same name.
+pub fn reconcile_tables(l: &mut Table, r: &mut Table) {
+    reconcile(&mut l.indexes, &mut r.indexes, |i| &mut i.name, same_index);
+    reconcile(
+        &mut l.foreign_keys,
+        &mut r.foreign_keys,
+        |f| &mut f.name,
+        |a, b| {
+            ForeignKey {
+                name: None,
+                ..a.clone()
+            } == ForeignKey {
+                name: None,
+                ..b.clone()
+            }
+        },
+    );
+    reconcile(
+        &mut l.checks,
+        &mut r.checks,
+        |c| &mut c.name,
+        |a, b| a.expr == b.expr,
+    );
+    l.sort_parts();
+    r.sort_parts();
 }
 
 /// Pairs each unnamed item of one list with a named structural twin in the other and clears the

@@ -10,7 +10,7 @@ use crate::IgnoredColumn;
 use crate::diagnostic::{Diagnostic, Loc, WithHelp};
 use crate::naming;
 use crate::rust_type::{self, RustType};
-use crate::scan::{EnumDecl, ModelDecl, Module, TypeSource, ValueTypeDecl};
+use crate::scan::{EnumDecl, FieldDecl, ModelDecl, Module, TypeSource, ValueTypeDecl};
 
 /// An entity being built: its table and the Column variant → column name map that relations
 /// use.
@@ -23,14 +23,29 @@ struct Entity {
 }
 
 /// The schema the entities describe, and the columns their `#[sea_orm(ignore)]` fields name.
+///
+/// Each model's fields are taken out of `modules` and dropped once its table is built, so a
+/// reading of thousands of entities never holds every field declaration and every column at
+/// once.
 pub(crate) fn build(
-    modules: &[Module],
+    modules: &mut [Module],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Schema, Vec<IgnoredColumn>) {
+    let mut fields: Vec<Vec<FieldDecl>> = modules
+        .iter_mut()
+        .map(|m| {
+            m.model
+                .as_mut()
+                .map(|model| std::mem::take(&mut model.fields))
+                .unwrap_or_default()
+        })
+        .collect();
+    let modules: &[Module] = modules;
     let ctx = Context::new(modules);
     let mut entities: Vec<Entity> = Vec::new();
     for (index, module) in modules.iter().enumerate() {
-        if let Some(entity) = ctx.entity(index, module, diagnostics) {
+        let fields = std::mem::take(&mut fields[index]);
+        if let Some(entity) = ctx.entity(index, module, fields, diagnostics) {
             entities.push(entity);
         }
     }
@@ -267,6 +282,7 @@ impl<'m> Context<'m> {
         &self,
         index: usize,
         module: &Module,
+        fields: Vec<FieldDecl>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<Entity> {
         let name_impl = module.entity_name.as_ref();
@@ -292,7 +308,9 @@ impl<'m> Context<'m> {
                 .comment
                 .clone()
                 .or_else(|| name_impl.and_then(|n| n.comment.clone()));
-            return Some(self.compact(index, model, table_name, schema, comment, diagnostics));
+            let mut table = Table::new(schema, table_name);
+            table.comment = comment;
+            return Some(self.compact(index, model, &fields, table, diagnostics));
         }
         let name_impl = name_impl?;
         let table_name = name_impl.table_name.clone()?;
@@ -314,20 +332,18 @@ impl<'m> Context<'m> {
         &self,
         index: usize,
         model: &ModelDecl,
-        table_name: String,
-        schema: Option<String>,
-        comment: Option<String>,
+        fields: &[FieldDecl],
+        mut table: Table,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Entity {
-        let mut table = Table::new(schema, table_name.clone());
-        table.comment = comment;
         let mut variants = HashMap::new();
         let mut keys = Keys::default();
         // SeaORM's auto-increment rule, applied field by field as the derive does.
         let mut auto_increment: Option<bool> = None;
         let mut pk = Vec::new();
         let mut ignored = Vec::new();
-        for field in &model.fields {
+        table.columns.reserve_exact(fields.len());
+        for field in fields {
             let name = field.column_name.clone().unwrap_or_else(|| {
                 naming::column_name(&field.ident, model.rename_all, field.enum_name.as_deref())
             });

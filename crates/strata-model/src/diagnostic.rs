@@ -1,6 +1,7 @@
 //! Diagnostics: what went wrong (or looks wrong) in which file, at which line and column.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -46,7 +47,8 @@ impl fmt::Display for Diagnostic {
 /// Where something is in a file, resolved while the file's spans are still valid.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Loc {
-    pub file: String,
+    /// Shared by every location in one file (a reading holds thousands of them).
+    pub file: Arc<str>,
     pub line: usize,
     pub column: usize,
     pub span: (usize, usize),
@@ -69,7 +71,7 @@ impl Loc {
     ) -> Diagnostic {
         Diagnostic {
             severity,
-            file: self.file.clone(),
+            file: self.file.to_string(),
             line: self.line,
             column: self.column,
             span: self.span,
@@ -93,7 +95,7 @@ impl WithHelp for Diagnostic {
 
 /// Converts proc-macro2 spans (line 1-based, column in chars 0-based) into [`Loc`]s for one file.
 pub(crate) struct Locator<'a> {
-    file: &'a str,
+    file: Arc<str>,
     text: &'a str,
     line_starts: Vec<usize>,
 }
@@ -103,7 +105,7 @@ impl<'a> Locator<'a> {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Locator {
-            file,
+            file: Arc::from(file),
             text,
             line_starts,
         }
@@ -130,7 +132,7 @@ impl<'a> Locator<'a> {
         let from = self.offset(start.line, start.column);
         let to = self.offset(end.line, end.column).max(from);
         Loc {
-            file: self.file.to_owned(),
+            file: Arc::clone(&self.file),
             line: start.line.max(1),
             column: start.column + 1,
             span: (from, to),
@@ -140,7 +142,7 @@ impl<'a> Locator<'a> {
     /// The location of the whole file's start, for problems without a better place.
     pub fn file_start(&self) -> Loc {
         Loc {
-            file: self.file.to_owned(),
+            file: Arc::clone(&self.file),
             line: 1,
             column: 1,
             span: (0, 0),

@@ -74,16 +74,59 @@ pub struct IgnoredColumn {
 /// Reads every entity in `files`. Files that are not entities (`mod.rs`, `prelude.rs`, helpers)
 /// contribute nothing; a file that does not parse is reported and the others are still read.
 pub fn read(files: &[SourceFile]) -> Reading {
-    let mut diagnostics = Vec::new();
-    let modules: Vec<scan::Module> = files
-        .iter()
-        .flat_map(|file| scan::scan_file(file, &mut diagnostics))
-        .collect();
-    let (schema, ignored) = build::build(&modules, &mut diagnostics);
+    read_on_threads(files, 1)
+}
+
+/// [`read`], parsing the files on up to `threads` threads (the caller picks the number, say one
+/// per core). The reading is the same whatever the number.
+pub fn read_on_threads(files: &[SourceFile], threads: usize) -> Reading {
+    let (mut modules, mut diagnostics) = scan_all(files, threads);
+    let (schema, ignored) = build::build(&mut modules, &mut diagnostics);
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     Reading {
         schema,
         ignored,
         diagnostics,
     }
+}
+
+/// Files per scanning thread below which another thread is not worth starting.
+const FILES_PER_THREAD: usize = 64;
+
+/// Scans every file, in order. Parsing is most of a reading's time and each file is parsed on
+/// its own, so the files are split into contiguous chunks scanned on up to `threads` threads
+/// (proc-macro2's span bookkeeping is per thread); the chunks' results are joined in file order,
+/// so the outcome does not depend on the number of threads.
+fn scan_all(files: &[SourceFile], threads: usize) -> (Vec<scan::Module>, Vec<Diagnostic>) {
+    let scan_chunk = |chunk: &[SourceFile]| {
+        let mut diagnostics = Vec::new();
+        let modules: Vec<scan::Module> = chunk
+            .iter()
+            .flat_map(|file| scan::scan_file(file, &mut diagnostics))
+            .collect();
+        (modules, diagnostics)
+    };
+    let threads = threads.min(files.len() / FILES_PER_THREAD).max(1);
+    if threads == 1 {
+        return scan_chunk(files);
+    }
+    let chunk_len = files.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk_len)
+            .map(|chunk| scope.spawn(move || scan_chunk(chunk)))
+            .collect();
+        let mut modules = Vec::new();
+        let mut diagnostics = Vec::new();
+        for handle in handles {
+            // A scanning thread only panics if the scanner has a bug; re-raise it here rather
+            // than return a reading with files silently missing.
+            let (m, d) = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            modules.extend(m);
+            diagnostics.extend(d);
+        }
+        (modules, diagnostics)
+    })
 }

@@ -406,6 +406,8 @@ impl Scanner<'_, '_> {
                 }
             }
         }
+        // Thousands of models are alive at once between scanning and building.
+        model.fields.shrink_to_fit();
         model
     }
 

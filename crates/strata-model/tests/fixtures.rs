@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use strata_model::{SourceFile, read};
+use strata_model::{SourceFile, read, read_on_threads};
 
 fn fixtures(kind: &str) -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -71,5 +71,37 @@ fn err_fixtures_produce_diagnostics() {
         let (text, diagnostics) = check(&dir);
         assert!(diagnostics > 0, "{name} produced no diagnostics:\n{text}");
         insta::assert_snapshot!(format!("err_{name}"), text);
+    }
+}
+
+/// Parsing is spread over threads in chunks of files; the reading (schema, diagnostics and
+/// their order) must be the same on one thread as on several. Every fixture, good and bad,
+/// copied under enough module prefixes to give each thread work.
+#[test]
+fn the_reading_does_not_depend_on_the_thread_count() {
+    let mut files = Vec::new();
+    for copy in 0..12 {
+        for dir in fixtures("ok").into_iter().chain(fixtures("err")) {
+            let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+            for f in sources(&dir) {
+                files.push(SourceFile::new(
+                    format!("c{copy}/{name}/{}", f.path),
+                    f.text,
+                ));
+            }
+        }
+    }
+    assert!(files.len() >= 4 * 64, "only {} files", files.len());
+    let one = read(&files);
+    assert!(!one.diagnostics.is_empty());
+    for threads in [2, 3, 4] {
+        let many = read_on_threads(&files, threads);
+        assert_eq!(many.diagnostics, one.diagnostics, "{threads} threads");
+        assert_eq!(many.ignored, one.ignored, "{threads} threads");
+        assert_eq!(
+            strata_ir::dump(&many.schema),
+            strata_ir::dump(&one.schema),
+            "{threads} threads"
+        );
     }
 }

@@ -42,9 +42,7 @@ pub fn run(config: &Config, format: SchemaFormat) -> anyhow::Result<ExitCode> {
             );
         }
         SchemaFormat::Sql => {
-            for note in &diff.notes {
-                eprintln!("note: {note}");
-            }
+            crate::render::notes(&diff.notes);
             if diff.changes.is_empty() {
                 eprintln!("no changes: the database matches the entities");
             } else {

@@ -41,7 +41,7 @@ pub fn read(config: &Config) -> anyhow::Result<Reading> {
     let (files, reading) = {
         let _task = config.progress.task("reading entity files");
         let files = load(dir)?;
-        let reading = strata_model::read(&files);
+        let reading = strata_model::read_on_threads(&files, threads());
         (files, reading)
     };
     crate::render::diagnostics(dir, &files, &reading.diagnostics);
@@ -62,5 +62,10 @@ pub fn read(config: &Config) -> anyhow::Result<Reading> {
 /// Reads the models directory without printing anything, for commands that only glean facts
 /// from the entities (such as the schemas they name).
 pub fn read_quietly(dir: &Path) -> anyhow::Result<Reading> {
-    Ok(strata_model::read(&load(dir)?))
+    Ok(strata_model::read_on_threads(&load(dir)?, threads()))
+}
+
+/// One parsing thread per core the process may use.
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }

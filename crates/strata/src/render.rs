@@ -80,6 +80,24 @@ pub fn change(change: &strata_diff::Change) -> String {
     style.for_stdout().apply_to(line).to_string()
 }
 
+/// Notes printed before the rest are summed up in one line: a schema of thousands of tables
+/// can hold thousands of objects the entities leave alone.
+const NOTES_SHOWN: usize = 20;
+
+/// The differ's notes (possible renames, unmanaged objects), on stderr; past [`NOTES_SHOWN`],
+/// one line with the count and where to find them all.
+pub fn notes(notes: &[strata_diff::Note]) {
+    for note in notes.iter().take(NOTES_SHOWN) {
+        eprintln!("note: {note}");
+    }
+    if notes.len() > NOTES_SHOWN {
+        eprintln!(
+            "note: ... and {} more notes (`strata diff --format json` lists them all)",
+            notes.len() - NOTES_SHOWN
+        );
+    }
+}
+
 /// A warning on a statement that can lose data or fail, on stderr.
 pub fn warning(warning: &strata_emit::Warning) {
     let label = console::Style::new()

@@ -243,9 +243,7 @@ pub fn autogenerate(config: &Config, message: &str, base: Base) -> anyhow::Resul
         );
     }
     let diff = strata_diff::diff(&c.current, &c.entities, c.dialect);
-    for note in &diff.notes {
-        eprintln!("note: {note}");
-    }
+    render::notes(&diff.notes);
     if diff.changes.is_empty() {
         println!(
             "no changes: the {} matches the entities; nothing written",
@@ -372,9 +370,7 @@ pub fn check(config: &Config, base: Base, format: TextFormat) -> anyhow::Result<
             );
         }
         TextFormat::Text => {
-            for note in &notes {
-                eprintln!("note: {note}");
-            }
+            render::notes(&notes);
             if !c.pending.is_empty() {
                 println!(
                     "the database is not at head: {} pending revision(s) ({}); run `{}`",
