@@ -407,11 +407,7 @@ fn once(bench: &Bench, url: &str, tool: Tool, run: usize) -> anyhow::Result<Samp
                     head(&out.stderr, 40)
                 );
             }
-            let notes = out
-                .stderr
-                .lines()
-                .filter(|l| l.starts_with("note:"))
-                .count();
+            let notes = count_notes(&out.stderr);
             Ok(Sample {
                 wall: out.wall,
                 max_rss: out.max_rss,
@@ -740,9 +736,31 @@ impl Report {
     }
 }
 
+/// The notes `strata check` reported: its `note:` lines, where the last may sum up the rest
+/// (`note: ... and N more notes`).
+fn count_notes(stderr: &str) -> usize {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("note: "))
+        .map(|note| {
+            note.strip_prefix("... and ")
+                .and_then(|rest| rest.split_once(" more notes"))
+                .and_then(|(n, _)| n.parse().ok())
+                .unwrap_or(1)
+        })
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notes_count_the_summed_up_ones() {
+        let stderr = "note: unmanaged: index a\nnote: unmanaged: index b\nnote: ... and 1301 more notes (`strata diff --format json` lists them all)\nother\n";
+        assert_eq!(count_notes(stderr), 1303);
+        assert_eq!(count_notes(""), 0);
+    }
 
     fn result(tool: Tool, ms: &[u64], rss_mb: u64) -> ToolResult {
         ToolResult {
