@@ -222,6 +222,14 @@ pub fn authoritative(config: &Config, current: &Schema, reading: strata_model::R
     }
 }
 
+/// What is pending: strata's revisions, or the migration crate's migrations.
+fn pending_noun(config: &Config) -> &'static str {
+    match config.emit {
+        Emit::Sql => "revision",
+        Emit::SeaOrm => "migration",
+    }
+}
+
 /// The command that applies pending revisions or migrations.
 fn upgrade_hint(config: &Config) -> String {
     match config.emit {
@@ -236,8 +244,9 @@ pub fn autogenerate(config: &Config, message: &str, base: Base) -> anyhow::Resul
     let c = compare(config, base)?;
     if !c.pending.is_empty() {
         bail!(
-            "database is not up to date: {} pending revision(s) ({}); run `{}`",
+            "database is not up to date: {} pending {}(s) ({}); run `{}`",
             c.pending.len(),
+            pending_noun(config),
             c.pending.join(", "),
             upgrade_hint(config)
         );
@@ -373,8 +382,9 @@ pub fn check(config: &Config, base: Base, format: TextFormat) -> anyhow::Result<
             render::notes(&notes);
             if !c.pending.is_empty() {
                 println!(
-                    "the database is not at head: {} pending revision(s) ({}); run `{}`",
+                    "the database is not at head: {} pending {}(s) ({}); run `{}`",
                     c.pending.len(),
+                    pending_noun(config),
                     c.pending.join(", "),
                     upgrade_hint(config)
                 );

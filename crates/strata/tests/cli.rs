@@ -1086,7 +1086,8 @@ fn sea_orm_migration_output_goes_into_the_migration_crate() {
     let behind = strata(&["autogenerate", "-m", "create users and posts"]);
     expect(&behind, 2, "a registered migration has not run");
     assert!(
-        behind.stderr.contains("cargo run -p migration -- up"),
+        behind.stderr.contains("1 pending migration(s)")
+            && behind.stderr.contains("cargo run -p migration -- up"),
         "{}",
         behind.stderr
     );
