@@ -46,6 +46,16 @@ pub(crate) fn lower(catalog: Catalog) -> Schema {
         .iter()
         .map(|c| ((c.table, c.attnum), c.name.clone()))
         .collect();
+    // Exact capacities: at thousands of tables, grown vectors would carry a tenth more columns.
+    let mut counts = vec![0usize; tables.len()];
+    for row in &columns {
+        if let Some(&i) = by_oid.get(&row.table) {
+            counts[i] += 1;
+        }
+    }
+    for (table, count) in tables.iter_mut().zip(counts) {
+        table.columns.reserve_exact(count);
+    }
     for row in columns {
         if let Some(&i) = by_oid.get(&row.table) {
             tables[i].columns.push(column(row, &enums));
