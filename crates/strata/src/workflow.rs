@@ -241,7 +241,7 @@ fn upgrade_hint(config: &Config) -> String {
 /// `strata autogenerate -m MSG [--history]`: a revision that brings the database (or the
 /// replayed history) to what the entities say.
 pub fn autogenerate(config: &Config, message: &str, base: Base) -> anyhow::Result<ExitCode> {
-    let c = compare(config, base)?;
+    let mut c = compare(config, base)?;
     if !c.pending.is_empty() {
         bail!(
             "database is not up to date: {} pending {}(s) ({}); run `{}`",
@@ -252,6 +252,9 @@ pub fn autogenerate(config: &Config, message: &str, base: Base) -> anyhow::Resul
         );
     }
     let diff = strata_diff::diff(&c.current, &c.entities, c.dialect);
+    // The changes say all that is needed of the entities now; at thousands of tables their
+    // schema is worth freeing before the after-state is built.
+    drop(std::mem::take(&mut c.entities));
     render::notes(&diff.notes);
     if diff.changes.is_empty() {
         println!(
@@ -343,8 +346,9 @@ pub fn change_report(change: &Change) -> ChangeReport {
 /// `strata check [--history] [--format json]`: 0 when the entities match the database (at
 /// head) or the replayed history, 1 otherwise.
 pub fn check(config: &Config, base: Base, format: TextFormat) -> anyhow::Result<ExitCode> {
-    let c = compare(config, base)?;
+    let mut c = compare(config, base)?;
     let Diff { changes, notes } = strata_diff::diff(&c.current, &c.entities, c.dialect);
+    drop(std::mem::take(&mut c.entities));
     let up = strata_emit::render(&changes, &c.current, c.dialect)
         .with_context(|| format!("the changes cannot be written for {}", c.dialect))?;
     let schema_diff = if changes.is_empty() {
