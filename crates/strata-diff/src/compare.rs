@@ -1,8 +1,8 @@
 //! The comparison: two schemas in, ordered changes and notes out.
 //!
 //! Tables are compared in the dialect's canonical form (`strata_ir::canonical`), one pair at a
-//! time, so spellings that mean the same thing never show up as changes, and names the database chose are
-//! reconciled with names the entities left unstated. Identity is structural: tables and columns
+//! time, so spellings that mean the same thing never show up as changes, and names the database
+//! chose are reconciled with names the entities left unstated. Identity is structural: tables and columns
 //! by name, keys, indexes and foreign keys by what they cover and do.
 //!
 //! Objects the entities cannot describe (composite non-unique, expression and partial indexes,
@@ -229,16 +229,15 @@ fn compare_enums(
             .flat_map(|t| &t.columns)
             .any(|c| uses_enum(&canonical_column_type(&c.ty, dialect), e))
     };
-    let (cur, tgt) = (current, target);
     for c in cur_enums
         .iter()
         .filter(|c| !tgt_enums.iter().any(|t| key(t) == key(c)))
     {
-        if used_by(cur, c) && !used_by(tgt, c) {
+        if used_by(current, c) && !used_by(target, c) {
             plan.drop_enums.push(Change::DropEnum {
                 enum_type: c.clone(),
             });
-        } else if !used_by(cur, c) {
+        } else if !used_by(current, c) {
             notes.push(Note::Unmanaged {
                 table: None,
                 what: format!(

@@ -318,9 +318,9 @@ impl Binds {
     }
 }
 
-/// Runs the five catalog queries, each once and in order, in one read-only transaction (one snapshot for all
-/// five; a savepoint when the caller's connection is already in a transaction), then decodes
-/// their rows. JIT compilation is switched off for the transaction: at thousands of tables the
+/// Runs the five catalog queries, each once and in order, in one read-only transaction (one
+/// snapshot for all five; a savepoint when the caller's connection is already in a transaction),
+/// decoding their rows as they arrive. JIT compilation is switched off for the transaction: at thousands of tables the
 /// planner's estimates cross `jit_above_cost`, and compiling costs more than it saves on
 /// queries that run once.
 pub(crate) async fn fetch(

@@ -24,7 +24,9 @@ pub fn canonical(schema: &Schema, dialect: Dialect) -> Schema {
             .collect(),
         enums: canonical_enums(schema, dialect),
     };
-    out.sort();
+    // Enums come sorted and each table's parts are sorted by `canonical_table`.
+    out.tables
+        .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
     out
 }
 

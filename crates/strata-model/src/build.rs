@@ -31,7 +31,7 @@ pub(crate) fn build(
     modules: &mut [Module],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Schema, Vec<IgnoredColumn>) {
-    let mut fields: Vec<Vec<FieldDecl>> = modules
+    let fields: Vec<Vec<FieldDecl>> = modules
         .iter_mut()
         .map(|m| {
             m.model
@@ -43,8 +43,7 @@ pub(crate) fn build(
     let modules: &[Module] = modules;
     let ctx = Context::new(modules);
     let mut entities: Vec<Entity> = Vec::new();
-    for (index, module) in modules.iter().enumerate() {
-        let fields = std::mem::take(&mut fields[index]);
+    for ((index, module), fields) in modules.iter().enumerate().zip(fields) {
         if let Some(entity) = ctx.entity(index, module, fields, diagnostics) {
             entities.push(entity);
         }

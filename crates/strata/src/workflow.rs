@@ -263,45 +263,47 @@ pub fn autogenerate(config: &Config, message: &str, base: Base) -> anyhow::Resul
         );
         return Ok(ExitCode::SUCCESS);
     }
-    if config.emit == Emit::SeaOrm {
-        let path = crate::seaorm_cmd::write(config, &diff.changes, &c.current, c.dialect, message)?;
-        for change in &diff.changes {
-            println!("{}", render::change(change));
-        }
-        let up = strata_emit::render(&diff.changes, &c.current, c.dialect)?;
-        for warning in up.warnings() {
-            render::warning(warning);
-        }
-        println!("wrote {} (registered in its lib.rs)", path.display());
-        return Ok(ExitCode::SUCCESS);
-    }
     let up = strata_emit::render(&diff.changes, &c.current, c.dialect)?;
-    let after = strata_diff::apply_all(&c.current, &diff.changes);
-    let down = strata_emit::render(&Change::reverse_all(&diff.changes), &after, c.dialect)?;
-    let parents: Vec<String> = c.history.graph.head()?.into_iter().collect();
-    let path = write_revision(
-        config,
-        message,
-        parents,
-        (
-            &format!("-- {message}\n{}", up.sql()),
-            &format!("-- undo: {message}\n{}", down.sql()),
-        ),
-        up.transactional && down.transactional,
-    )?;
+    let (wrote, own_transaction) = match config.emit {
+        Emit::SeaOrm => {
+            let path =
+                crate::seaorm_cmd::write(config, &diff.changes, &c.current, c.dialect, message)?;
+            (
+                format!("{} (registered in its lib.rs)", path.display()),
+                false,
+            )
+        }
+        Emit::Sql => {
+            let after = strata_diff::apply_all(&c.current, &diff.changes);
+            let down = strata_emit::render(&Change::reverse_all(&diff.changes), &after, c.dialect)?;
+            let transactional = up.transactional && down.transactional;
+            let parents: Vec<String> = c.history.graph.head()?.into_iter().collect();
+            let path = write_revision(
+                config,
+                message,
+                parents,
+                (
+                    &format!("-- {message}\n{}", up.sql()),
+                    &format!("-- undo: {message}\n{}", down.sql()),
+                ),
+                transactional,
+            )?;
+            (path.display().to_string(), !transactional)
+        }
+    };
     for change in &diff.changes {
         println!("{}", render::change(change));
     }
     for warning in up.warnings() {
         render::warning(warning);
     }
-    if !(up.transactional && down.transactional) {
+    if own_transaction {
         eprintln!(
             "note: the revision adds an enum label and uses it, which PostgreSQL cannot do in one \
              transaction; it is marked transactional = false"
         );
     }
-    println!("wrote {}", path.display());
+    println!("wrote {wrote}");
     Ok(ExitCode::SUCCESS)
 }
 
