@@ -13,6 +13,7 @@ use crate::EmitError;
 
 /// The DDL that recreates `schema` in an empty database, statements separated by blank lines.
 pub fn create_schema(schema: &Schema, dialect: Dialect) -> Result<String, EmitError> {
+    strata_ir::text::check_schema(schema)?;
     let mut statements: Vec<String> = Vec::new();
     if dialect == Dialect::Postgres {
         let schemas: BTreeSet<&str> = schema

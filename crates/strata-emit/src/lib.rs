@@ -25,6 +25,8 @@ pub enum EmitError {
         column: String,
         reason: Unsupported,
     },
+    #[error(transparent)]
+    BadText(#[from] strata_ir::text::BadText),
     #[error("{what} is not supported")]
     Unsupported { what: String },
 }

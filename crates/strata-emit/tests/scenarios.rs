@@ -179,6 +179,7 @@ scenarios!(
     enum_label_added_and_used,
     enum_value_removed,
     foreign_key_action_changed,
+    hostile_text,
     inline_enum_value_added,
     make_nullable,
     no_changes,

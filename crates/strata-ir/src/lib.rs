@@ -14,6 +14,7 @@ pub mod canonical;
 pub mod dialect;
 mod dump;
 mod schema;
+pub mod text;
 mod types;
 
 pub use dialect::Dialect;

@@ -18,6 +18,24 @@ use strata_ir::{
 
 use crate::SeaOrmError;
 
+/// Whether every name and text of `change` is safe for sea-query's builders. sea-query 1.0
+/// escapes a MySQL enum value or comment's `'` as `\'` but leaves its backslashes alone, so a
+/// value ending in `\` ends the literal early (found by the `hostile_text` case); such changes
+/// go through strata's own SQL, whose escaping is tested on every server.
+fn plain_text(change: &Change) -> bool {
+    fn plain(value: &serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::String(s) => !s
+                .chars()
+                .any(|c| matches!(c, '\'' | '\\' | '"' | '`') || c.is_control()),
+            serde_json::Value::Array(items) => items.iter().all(plain),
+            serde_json::Value::Object(map) => map.values().all(plain),
+            _ => true,
+        }
+    }
+    serde_json::to_value(change).is_ok_and(|v| plain(&v))
+}
+
 /// One step of a migration body.
 pub(crate) enum Step {
     /// `manager.<call>(...).await?;` statements.
@@ -45,7 +63,10 @@ pub(crate) fn plan(
     for change in changes {
         let script = strata_emit::render(std::slice::from_ref(change), &state, dialect)?;
         let sql: Vec<String> = script.statements.iter().map(|s| s.sql.clone()).collect();
-        let step = match builder(change, &state, dialect, sql.len()) {
+        let builder = plain_text(change)
+            .then(|| builder(change, &state, dialect, sql.len()))
+            .flatten();
+        let step = match builder {
             Some(tokens) => Step::Builder(tokens),
             None => Step::Sql(sql),
         };

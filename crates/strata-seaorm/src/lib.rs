@@ -115,10 +115,12 @@ pub fn migration_file(
         reason: e.to_string(),
     })?;
     let formatted = prettyplease::unparse(&parsed);
-    let mut out = format!(
-        "//! {}\n//!\n//! Written by `strata autogenerate --emit sea-orm`.\n\n",
-        message.replace('\n', " ")
-    );
+    let mut out = String::new();
+    for line in strata_ir::text::comment_lines(message) {
+        out.push_str(format!("//! {line}").trim_end());
+        out.push('\n');
+    }
+    out.push_str("//!\n//! Written by `strata autogenerate --emit sea-orm`.\n\n");
     for line in formatted.lines() {
         // Blank lines between the items and between the two methods, as a person writes them.
         if line.starts_with("#[")
@@ -188,7 +190,11 @@ fn substitute(line: &str, sql: &[String], comments: &[String]) -> String {
     let trimmed = line.trim();
     if let Some(n) = placeholder(trimmed, "strata_comment!(", ");") {
         return match comments.get(n) {
-            Some(text) => format!("{indent}// {text}"),
+            Some(text) => strata_ir::text::rust_comment(text)
+                .lines()
+                .map(|l| format!("{indent}{l}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
             None => line.to_owned(),
         };
     }
@@ -197,10 +203,10 @@ fn substitute(line: &str, sql: &[String], comments: &[String]) -> String {
         && let Ok(n) = line[start + "strata_sql!(".len()..start + len].parse::<usize>()
         && let Some(text) = sql.get(n)
     {
-        let hashes = "#".repeat(raw_hashes(text));
         return format!(
-            "{}r{hashes}\"{text}\"{hashes}{}",
+            "{}{}{}",
             &line[..start],
+            rust_string(text),
             &line[start + len + 1..]
         );
     }
@@ -213,6 +219,20 @@ fn no_transaction_written(out: &str) -> bool {
 
 fn placeholder(line: &str, open: &str, close: &str) -> Option<usize> {
     line.strip_prefix(open)?.strip_suffix(close)?.parse().ok()
+}
+
+/// `text` as a Rust string literal: a raw string (readable SQL) when it holds no control
+/// character but newlines and tabs, else an escaped literal from `proc_macro2`. Either way the
+/// text cannot end the literal early.
+fn rust_string(text: &str) -> String {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return proc_macro2::Literal::string(text).to_string();
+    }
+    let hashes = "#".repeat(raw_hashes(text));
+    format!("r{hashes}\"{text}\"{hashes}")
 }
 
 /// How many `#` a raw string needs so that `text` cannot close it early.

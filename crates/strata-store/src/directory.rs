@@ -85,6 +85,12 @@ pub fn read(dir: &Path) -> Result<Vec<RevisionDir>, StoreError> {
             path: meta_path.clone(),
             reason: e.to_string(),
         })?;
+        for id in std::iter::once(&meta.id).chain(&meta.parents) {
+            check_id(id).map_err(|reason| StoreError::BadRevisionFile {
+                path: meta_path.clone(),
+                reason,
+            })?;
+        }
         let read_sql = |name: &str| -> Result<String, StoreError> {
             let file = path.join(name);
             std::fs::read_to_string(&file).map_err(io(&file))
@@ -99,9 +105,38 @@ pub fn read(dir: &Path) -> Result<Vec<RevisionDir>, StoreError> {
     Ok(out)
 }
 
+/// The longest revision id: the version table's `revision` column is `varchar(64)`.
+pub const MAX_ID_LEN: usize = 64;
+
+/// Revision ids are 1 to 64 ASCII letters, digits, `_` and `-` (strata writes
+/// `YYYYMMDDHHMMSSmmm_xx`). Ids end up in SQL, file names and the version table, so anything
+/// else is refused where a revision is read or written, with the reason.
+pub fn check_id(id: &str) -> Result<(), String> {
+    if id.is_empty() || id.len() > MAX_ID_LEN {
+        return Err(format!(
+            "revision id {id:?} must be 1 to {MAX_ID_LEN} characters long"
+        ));
+    }
+    if let Some(c) = id
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
+    {
+        return Err(format!(
+            "revision id {id:?} contains {c:?}: ids are ASCII letters, digits, '_' and '-'"
+        ));
+    }
+    Ok(())
+}
+
 /// Writes a new revision directory `<id>_<slug>` under `dir` and returns its path.
 pub fn write(dir: &Path, meta: &Meta, up: &str, down: &str) -> Result<PathBuf, StoreError> {
     let path = dir.join(format!("{}_{}", meta.id, slug(&meta.message)));
+    for id in std::iter::once(&meta.id).chain(&meta.parents) {
+        check_id(id).map_err(|reason| StoreError::BadRevisionFile {
+            path: path.join("revision.toml"),
+            reason,
+        })?;
+    }
     let io = |p: &Path| {
         let p = p.to_path_buf();
         move |cause| StoreError::Io { path: p, cause }
@@ -190,6 +225,24 @@ mod tests {
         };
         assert_eq!(new_id(at(42), 0xabcdef), "20261121090507_042ef");
         assert!(new_id(at(43), 0) > new_id(at(42), 0xff));
+    }
+
+    #[test]
+    fn ids_that_could_be_code_are_refused() {
+        for id in [
+            "a'b",
+            "a\\'); DROP TABLE t; --",
+            "a\nb",
+            "a b",
+            "",
+            "é",
+            &"x".repeat(65),
+        ] {
+            assert!(check_id(id).is_err(), "{id:?}");
+        }
+        for id in ["001", "20261121090507_042ef", "a-b_C", &"x".repeat(64)] {
+            assert_eq!(check_id(id), Ok(()), "{id:?}");
+        }
     }
 
     #[test]

@@ -343,7 +343,11 @@ pub fn offline_script(
             ),
         };
         let transaction = r.meta.transactional && kind != Kind::Mysql;
-        out.push_str(&format!("-- revision {id}: {}\n", r.meta.message));
+        out.push_str(&strata_ir::text::sql_comment(&format!(
+            "revision {id}: {}",
+            r.meta.message
+        )));
+        out.push('\n');
         if transaction {
             out.push_str("BEGIN;\n");
         }

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use strata_ir::text::sql_comment;
 
 use anyhow::{Context, bail};
 use strata_store::directory::{self, SUM_FILE};
@@ -119,8 +120,12 @@ pub fn revision(config: &Config, message: &str) -> anyhow::Result<ExitCode> {
     let history = History::load(&config.migrations)?;
     history.verify(&config.migrations)?;
     let parents: Vec<String> = history.graph.head()?.into_iter().collect();
-    let header =
-        |which: &str| format!("-- {which}: {message}\n-- Write the SQL of this revision below.\n");
+    let header = |which: &str| {
+        format!(
+            "{}\n-- Write the SQL of this revision below.\n",
+            sql_comment(&format!("{which}: {message}"))
+        )
+    };
     let path = write_revision(
         config,
         message,
@@ -151,7 +156,10 @@ pub fn merge(config: &Config, message: &str, revs: &[String]) -> anyhow::Result<
             parents.join(", ")
         );
     }
-    let text = format!("-- merge of {}: {message}\n", parents.join(", "));
+    let text = format!(
+        "{}\n",
+        sql_comment(&format!("merge of {}: {message}", parents.join(", ")))
+    );
     let path = write_revision(config, message, parents, (&text, &text), true)?;
     println!("{}", path.display());
     Ok(ExitCode::SUCCESS)

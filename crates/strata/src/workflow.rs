@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;
+use strata_ir::text::sql_comment;
 
 use anyhow::{Context, bail};
 use serde::Serialize;
@@ -283,8 +284,12 @@ pub fn autogenerate(config: &Config, message: &str, base: Base) -> anyhow::Resul
                 message,
                 parents,
                 (
-                    &format!("-- {message}\n{}", up.sql()),
-                    &format!("-- undo: {message}\n{}", down.sql()),
+                    &format!("{}\n{}", sql_comment(message), up.sql()),
+                    &format!(
+                        "{}\n{}",
+                        sql_comment(&format!("undo: {message}")),
+                        down.sql()
+                    ),
                 ),
                 transactional,
             )?;
@@ -470,8 +475,17 @@ pub fn baseline(config: &Config, message: &str) -> anyhow::Result<ExitCode> {
         message,
         Vec::new(),
         (
-            &format!("-- {message}: the database as it was when strata was adopted\n{up}"),
-            &format!("-- undo: {message}\n{}", down.sql()),
+            &format!(
+                "{}\n{up}",
+                sql_comment(&format!(
+                    "{message}: the database as it was when strata was adopted"
+                ))
+            ),
+            &format!(
+                "{}\n{}",
+                sql_comment(&format!("undo: {message}")),
+                down.sql()
+            ),
         ),
         true,
     )?;

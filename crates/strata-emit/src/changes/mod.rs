@@ -73,7 +73,8 @@ impl Script {
                 out.push('\n');
             }
             if let Some(w) = &s.warning {
-                let _ = writeln!(out, "-- WARNING [{}]: {}", w.code, w.message);
+                let text = format!("WARNING [{}]: {}", w.code, w.message);
+                let _ = writeln!(out, "{}", strata_ir::text::sql_comment(&text));
             }
             out.push_str(&s.sql);
             out.push('\n');
@@ -88,6 +89,7 @@ impl Script {
 
 /// Renders `changes`, which run against a database whose schema is `before`.
 pub fn render(changes: &[Change], before: &Schema, dialect: Dialect) -> Result<Script, EmitError> {
+    strata_ir::text::check_schema(before)?;
     let mut state = before.clone();
     let mut script = Script::default();
     for change in changes {
@@ -99,6 +101,7 @@ pub fn render(changes: &[Change], before: &Schema, dialect: Dialect) -> Result<S
         script.statements.extend(statements);
         strata_diff::apply(&mut state, change);
     }
+    strata_ir::text::check_schema(&state)?;
     script.transactional = dialect != Dialect::Postgres || !uses_added_label(changes);
     Ok(script)
 }
@@ -139,7 +142,7 @@ fn uses_added_label(changes: &[Change]) -> bool {
 }
 
 /// The warning a change deserves whatever the dialect, if any.
-pub(crate) fn warning_of(change: &Change) -> Option<(&'static str, String)> {
+pub(crate) fn warning_of(change: &Change, dialect: Dialect) -> Option<(&'static str, String)> {
     match change {
         Change::DropTable { table } => Some((
             "drop_table",
@@ -178,10 +181,18 @@ pub(crate) fn warning_of(change: &Change) -> Option<(&'static str, String)> {
                     ),
                 ))
             } else if facets.contains(&ColumnFacet::Type) && narrows(&from.ty, &to.ty) {
+                let consequence = match dialect {
+                    Dialect::Postgres | Dialect::Mysql => {
+                        "fails, changing nothing, if a value does not fit"
+                    }
+                    Dialect::Sqlite => {
+                        "SQLite does not enforce declared sizes: every value is kept as it is"
+                    }
+                };
                 Some((
                     "narrow_type",
                     format!(
-                        "column {table}.{}: {} -> {} may not hold every existing value",
+                        "column {table}.{}: {} -> {} {consequence}",
                         to.name, from.ty, to.ty
                     ),
                 ))
@@ -207,7 +218,7 @@ pub(crate) fn warning_of(change: &Change) -> Option<(&'static str, String)> {
 }
 
 /// Whether a type change can lose values: anything but a widening of the same kind.
-fn narrows(from: &strata_ir::ColumnType, to: &strata_ir::ColumnType) -> bool {
+pub(crate) fn narrows(from: &strata_ir::ColumnType, to: &strata_ir::ColumnType) -> bool {
     use strata_ir::{ColumnType as T, StringLen};
     let len = |l: &StringLen| match l {
         StringLen::N(n) => Some(*n),
@@ -239,8 +250,14 @@ fn narrows(from: &strata_ir::ColumnType, to: &strata_ir::ColumnType) -> bool {
 }
 
 /// Attaches the change's warning to the first of its statements.
-pub(crate) fn with_warning(change: &Change, mut statements: Vec<Statement>) -> Vec<Statement> {
-    if let (Some((code, message)), Some(first)) = (warning_of(change), statements.first_mut()) {
+pub(crate) fn with_warning(
+    change: &Change,
+    dialect: Dialect,
+    mut statements: Vec<Statement>,
+) -> Vec<Statement> {
+    if let (Some((code, message)), Some(first)) =
+        (warning_of(change, dialect), statements.first_mut())
+    {
         first.warning = Some(Warning { code, message });
     }
     statements

@@ -74,11 +74,29 @@ pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, 
             MY.quote(from),
             MY.quote(to)
         ))],
-        Change::AlterColumn { table, to, .. } => vec![Statement::new(format!(
-            "ALTER TABLE {} MODIFY COLUMN {}",
-            table_name(table),
-            definition(table, to)?
-        ))],
+        Change::AlterColumn {
+            table, from, to, ..
+        } => {
+            let modify = Statement::new(format!(
+                "ALTER TABLE {} MODIFY COLUMN {}",
+                table_name(table),
+                definition(table, to)?
+            ));
+            if super::narrows(&from.ty, &to.ty) {
+                // Without a strict mode MySQL cuts what does not fit and only warns; strict,
+                // the change fails naming the first row that does not fit. The session's own
+                // mode is put back after.
+                vec![
+                    Statement::new(
+                        "SET @strata_sql_mode = @@SESSION.sql_mode, SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, 'STRICT_ALL_TABLES')",
+                    ),
+                    modify,
+                    Statement::new("SET SESSION sql_mode = @strata_sql_mode"),
+                ]
+            } else {
+                vec![modify]
+            }
+        }
         Change::SetPrimaryKey { table, from, to } => {
             let mut parts = Vec::new();
             if from.is_some() {
@@ -159,5 +177,5 @@ pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, 
             out
         }
     };
-    Ok(with_warning(change, statements))
+    Ok(with_warning(change, MY, statements))
 }

@@ -207,7 +207,7 @@ pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, 
             ))]
         }
     };
-    Ok(with_warning(change, statements))
+    Ok(with_warning(change, PG, statements))
 }
 
 fn column_comment(table: &TableRef, column: &str, comment: Option<&str>) -> Statement {
@@ -240,9 +240,18 @@ fn alter_column(
                     .as_ref()
                     .map(|c| format!(" COLLATE {}", PG.quote(c)))
                     .unwrap_or_default();
-                parts.push(format!(
-                    "ALTER COLUMN {col} TYPE {ty}{collate} USING {col}::{ty}"
-                ));
+                // An explicit cast to a string type cuts values to the new length; the
+                // assignment cast PostgreSQL uses without `USING` fails on them instead, and
+                // every type has one to the string types.
+                let using = if is_string(&to.ty) {
+                    String::new()
+                } else {
+                    format!(" USING {col}::{ty}")
+                };
+                parts.push(format!("ALTER COLUMN {col} TYPE {ty}{collate}{using}"));
+                if super::narrows(&from.ty, &to.ty) {
+                    out.push(narrowing_guard(table, from, &ty)?);
+                }
             }
             ColumnFacet::Nullable => parts.push(if to.nullable {
                 format!("ALTER COLUMN {col} DROP NOT NULL")
@@ -284,8 +293,10 @@ fn alter_column(
         }
     }
     if !parts.is_empty() {
+        // After the guard, if there is one.
+        let at = usize::from(out.first().is_some_and(|s| s.sql.starts_with("DO ")));
         out.insert(
-            0,
+            at,
             Statement::new(format!(
                 "ALTER TABLE {} {}",
                 table_name(table),
@@ -294,6 +305,34 @@ fn alter_column(
         );
     }
     Ok(out)
+}
+
+fn is_string(ty: &ColumnType) -> bool {
+    matches!(
+        ty,
+        ColumnType::String { .. } | ColumnType::Char { .. } | ColumnType::Text
+    )
+}
+
+/// A block that refuses a narrowing type change when some values would not survive it, with
+/// the number of those rows, before anything is altered: cut strings, rounded numbers (a
+/// value out of range fails in the cast itself, with PostgreSQL's message).
+fn narrowing_guard(table: &TableRef, from: &Column, ty: &str) -> Result<Statement, EmitError> {
+    let col = PG.quote(&from.name);
+    let old = spell(table, from)?;
+    let what = format!("column {table}.{}", from.name).replace('%', "%%");
+    let message = PG.string_literal(&format!(
+        "{what}: % row(s) hold values that do not fit {} (they would be cut or rounded); nothing was changed",
+        ty.replace('%', "%%")
+    ));
+    let body = format!(
+        "DECLARE n bigint;\nBEGIN\n  SELECT count(*) INTO n FROM {t} WHERE {col} IS DISTINCT FROM {col}::{ty}::{old};\n  IF n > 0 THEN\n    RAISE EXCEPTION {message}, n;\n  END IF;\nEND",
+        t = table_name(table)
+    );
+    Ok(Statement::new(format!(
+        "DO {}",
+        strata_ir::text::dollar_quote(&body)
+    )))
 }
 
 /// New labels are added in place (`ADD VALUE ... BEFORE/AFTER`); anything else (a label

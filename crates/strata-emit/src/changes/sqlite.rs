@@ -98,7 +98,7 @@ pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, 
             }
         }
     };
-    Ok(with_warning(change, statements))
+    Ok(with_warning(change, LITE, statements))
 }
 
 fn create_table(table: &Table) -> Result<Vec<Statement>, EmitError> {
