@@ -53,8 +53,13 @@ pub fn model_fixture(name: &str) -> Schema {
 
 /// One comparison case under `fixtures/diff/<case>/`: the `before` and `after` entity sets.
 pub fn diff_case(case: &str) -> (Schema, Schema) {
+    entity_pair("diff", case)
+}
+
+/// The `before` and `after` entity sets of `fixtures/<kind>/<case>/`.
+pub fn entity_pair(kind: &str, case: &str) -> (Schema, Schema) {
     let read = |side: &str| {
-        let files = source_files(&fixture_dir("diff").join(case).join(side));
+        let files = source_files(&fixture_dir(kind).join(case).join(side));
         let reading = strata_model::read(&files);
         assert!(
             !reading.has_errors(),
@@ -173,15 +178,30 @@ impl TestDb {
 
     /// The single integer `sql` selects (such as a `COUNT(*)`).
     pub async fn scalar(&self, sql: &str) -> i64 {
+        self.one::<i64>(sql).await
+    }
+
+    /// The single text `sql` selects (NULL reads as an empty string).
+    pub async fn text(&self, sql: &str) -> String {
+        self.one::<Option<String>>(sql).await.unwrap_or_default()
+    }
+
+    async fn one<T>(&self, sql: &str) -> T
+    where
+        T: Send + Unpin,
+        for<'r> (T,): sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + sqlx::FromRow<'r, sqlx::mysql::MySqlRow>
+            + sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
+    {
         macro_rules! one {
             ($conn:ty) => {
                 async {
                     let mut conn = <$conn>::connect(&self.url).await?;
-                    let (value,): (i64,) = sqlx::query_as(AssertSqlSafe(sql.to_owned()))
+                    let (value,): (T,) = sqlx::query_as(AssertSqlSafe(sql.to_owned()))
                         .fetch_one(&mut conn)
                         .await?;
                     conn.close().await?;
-                    Ok::<i64, sqlx::Error>(value)
+                    Ok::<T, sqlx::Error>(value)
                 }
                 .await
             };
