@@ -149,6 +149,8 @@ struct Plan {
     primary_keys: Vec<Change>,
     drop_columns: Vec<Change>,
     add_indexes: Vec<Change>,
+    /// MySQL: indexes a kept foreign key may be using, dropped once their replacements exist.
+    late_drop_indexes: Vec<Change>,
     add_foreign_keys: Vec<Change>,
     drop_tables: Vec<Change>,
     drop_enums: Vec<Change>,
@@ -187,6 +189,7 @@ impl Plan {
             self.primary_keys,
             self.drop_columns,
             self.add_indexes,
+            self.late_drop_indexes,
             self.add_foreign_keys,
             self.drop_tables,
             self.drop_enums,
@@ -289,7 +292,7 @@ fn compare_table(
             to: tgt.primary_key.clone(),
         });
     }
-    compare_indexes(cur, tgt, &table, plan, notes);
+    compare_indexes(cur, tgt, &table, dialect, plan, notes);
     compare_foreign_keys(cur, tgt, &table, plan);
     for check in &cur.checks {
         notes.push(Note::Unmanaged {
@@ -443,6 +446,21 @@ fn describable(index: &Index) -> bool {
         && (index.unique || index.parts.len() == 1)
 }
 
+/// Whether InnoDB may be using `index` for a foreign key the table keeps (its columns start
+/// with the key's), while every column of the index stays. Such an index is dropped only after
+/// the new keys and indexes exist: InnoDB refuses to leave a foreign key without an index
+/// (errno 150), so the replacement (often a composite primary key) must come first.
+fn serves_kept_foreign_key(index: &Index, cur: &Table, tgt: &Table) -> bool {
+    let columns: Vec<&str> = index.parts.iter().filter_map(|p| p.column_name()).collect();
+    columns.len() == index.parts.len()
+        && columns.iter().all(|c| tgt.column(c).is_some())
+        && cur.foreign_keys.iter().any(|fk| {
+            tgt.foreign_keys.iter().any(|t| t.columns == fk.columns)
+                && fk.columns.len() <= columns.len()
+                && fk.columns.iter().zip(&columns).all(|(a, b)| a == b)
+        })
+}
+
 /// An index as the comparison sees it: names are informative, and a unique constraint and a
 /// unique index on the same columns enforce the same thing (a database made by another tool
 /// may hold either where the entities say `unique`).
@@ -458,6 +476,7 @@ fn compare_indexes(
     cur: &Table,
     tgt: &Table,
     table: &TableRef,
+    dialect: Dialect,
     plan: &mut Plan,
     notes: &mut Vec<Note>,
 ) {
@@ -476,10 +495,15 @@ fn compare_indexes(
             continue;
         }
         if describable(c) {
-            plan.drop_indexes.push(Change::DropIndex {
+            let drop = Change::DropIndex {
                 table: table.clone(),
                 index: c.clone(),
-            });
+            };
+            if dialect == Dialect::Mysql && serves_kept_foreign_key(c, cur, tgt) {
+                plan.late_drop_indexes.push(drop);
+            } else {
+                plan.drop_indexes.push(drop);
+            }
         } else {
             notes.push(Note::Unmanaged {
                 table: Some(table.clone()),

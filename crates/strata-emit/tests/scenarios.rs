@@ -185,6 +185,7 @@ scenarios!(
     no_changes,
     possible_rename,
     primary_key_changed,
+    primary_key_over_foreign_key_index,
     rename_declared,
     string_length_changed,
     table_comment_changed,
