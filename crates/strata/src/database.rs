@@ -21,6 +21,62 @@ pub fn url(config: &Config) -> anyhow::Result<&str> {
     }
 }
 
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    strata_store::runner::sqlite_file(url)
+}
+
+/// An existing SQLite path that cannot be opened as a file, with the reason and the way out.
+fn check_openable(path: &std::path::Path) -> anyhow::Result<()> {
+    if path.is_dir() {
+        bail!(
+            "the SQLite database {} is a directory, not a file; point database_url at a file",
+            path.display()
+        );
+    }
+    if let Err(e) = std::fs::File::open(path) {
+        bail!(
+            "cannot open the SQLite database {}: {e}; check the path and its permissions in database_url",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// The URL a command that only reads connects with: a SQLite file that does not exist yet
+/// reads as an empty database (nothing is created).
+pub fn read_url(config: &Config) -> anyhow::Result<String> {
+    let url = url(config)?;
+    match sqlite_file(url) {
+        Some(path) if !path.exists() => Ok("sqlite::memory:".to_owned()),
+        Some(path) => check_openable(&path).map(|()| url.to_owned()),
+        None => Ok(url.to_owned()),
+    }
+}
+
+/// The URL a command that changes the database connects with: a SQLite file that does not
+/// exist yet is created (and the command says so), as Alembic, Diesel and Prisma users expect.
+pub fn write_url(config: &Config) -> anyhow::Result<String> {
+    let url = url(config)?;
+    match sqlite_file(url) {
+        Some(path) if !path.exists() => {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+                .with_context(|| {
+                    format!(
+                        "cannot create the SQLite database {} (does its directory exist?); create the directory or fix database_url",
+                        path.display()
+                    )
+                })?;
+            eprintln!("created SQLite database {}", path.display());
+            Ok(url.to_owned())
+        }
+        Some(path) => check_openable(&path).map(|()| url.to_owned()),
+        None => Ok(url.to_owned()),
+    }
+}
+
 /// What to read: the configured PostgreSQL schemas, else `public` plus the schemas the entities
 /// name (`entities`, when the caller has read them already; else they are read here, quietly);
 /// the configured `ignore` patterns plus strata's and SeaORM's bookkeeping tables.
@@ -55,14 +111,14 @@ fn entity_schemas(config: &Config, entities: Option<&Schema>) -> Vec<String> {
 
 /// Reads the configured database (in the scope `entities` give, see [`scope`]).
 pub fn introspect(config: &Config, entities: Option<&Schema>) -> anyhow::Result<(Schema, Dialect)> {
-    let url = url(config)?;
-    let dialect = crate::config::dialect_of_url(url)?;
+    let dialect = crate::config::dialect_of_url(url(config)?)?;
+    let url = read_url(config)?;
     let scope = scope(config, entities);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
     let _task = config.progress.task("reading the database");
-    let schema = runtime.block_on(strata_introspect::introspect(url, &scope))?;
+    let schema = runtime.block_on(strata_introspect::introspect(&url, &scope))?;
     Ok((schema, dialect))
 }

@@ -226,7 +226,7 @@ pub fn history(config: &Config, verbose: bool) -> anyhow::Result<ExitCode> {
 /// The revisions the configured database records as applied.
 fn applied_ids(config: &Config) -> anyhow::Result<std::collections::BTreeSet<String>> {
     use strata_store::runner::Db;
-    let url = crate::database::url(config)?.to_owned();
+    let url = crate::database::read_url(config)?;
     let rows = block_on(async {
         let mut db = Db::connect(&url).await?;
         let rows = db.applied().await;
@@ -282,7 +282,7 @@ pub fn migrate(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCo
     let history = History::load(&config.migrations)?;
     history.verify(&config.migrations)?;
     let target = strata_store::Target::parse(target)?;
-    let url = crate::database::url(config)?.to_owned();
+    let url = crate::database::write_url(config)?;
     let direction = if up { Direction::Up } else { Direction::Down };
     let bar = config.progress.steps(if up {
         "applying revisions"
@@ -327,7 +327,7 @@ pub fn migrate(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCo
 pub fn current(config: &Config) -> anyhow::Result<ExitCode> {
     use strata_store::runner::Db;
     let history = History::load(&config.migrations)?;
-    let url = crate::database::url(config)?.to_owned();
+    let url = crate::database::read_url(config)?;
     let rows = block_on(async {
         let mut db = Db::connect(&url).await?;
         let rows = db.applied().await;
@@ -385,7 +385,7 @@ pub fn stamp(config: &Config, target: &str) -> anyhow::Result<ExitCode> {
     let history = History::load(&config.migrations)?;
     history.verify(&config.migrations)?;
     let target = strata_store::Target::parse(target)?;
-    let url = crate::database::url(config)?.to_owned();
+    let url = crate::database::write_url(config)?;
     let ids = block_on(async {
         let mut db = Db::connect(&url).await?;
         let ids = runner::stamp(

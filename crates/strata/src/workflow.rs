@@ -138,7 +138,7 @@ fn compare(config: &Config, base: Base) -> anyhow::Result<Comparison> {
             (schema, dialect, Vec::new(), Vec::new())
         }
         Base::Database => {
-            let url = crate::database::url(config)?.to_owned();
+            let url = crate::database::read_url(config)?;
             let rows = block_on(async {
                 let mut db = strata_store::runner::Db::connect(&url).await?;
                 let rows = db.applied().await;
@@ -187,7 +187,7 @@ fn compare_seaorm(
             crate::seaorm_cmd::upgrade_hint(config)
         );
     }
-    let url = crate::database::url(config)?.to_owned();
+    let url = crate::database::read_url(config)?;
     let pending = crate::seaorm_cmd::pending(config, &url)?;
     let (current, dialect) = crate::database::introspect(config, Some(&reading.schema))?;
     let entities = authoritative(config, &current, reading);
@@ -490,7 +490,7 @@ pub fn baseline(config: &Config, message: &str) -> anyhow::Result<ExitCode> {
         true,
     )?;
     let history = History::load(&config.migrations)?;
-    let url = crate::database::url(config)?.to_owned();
+    let url = crate::database::write_url(config)?;
     block_on(async {
         let mut db = strata_store::runner::Db::connect(&url).await?;
         let stamped = strata_store::runner::stamp(

@@ -1143,3 +1143,183 @@ fn sea_orm_migration_output_goes_into_the_migration_crate() {
             .contains("--history replays strata's SQL revisions")
     );
 }
+
+/// Copies the entity files of `fixtures/diff/<case>/<side>` into `dir/src/entities`, replacing
+/// what was there.
+fn entities_from(dir: &Path, case: &str, side: &str) {
+    let entities = dir.join("src/entities");
+    let _ = std::fs::remove_dir_all(&entities);
+    std::fs::create_dir_all(&entities).unwrap();
+    let from = fixtures().join("../diff").join(case).join(side);
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), entities.join(entry.file_name())).unwrap();
+    }
+}
+
+/// Names, comments, defaults, enum labels (`fixtures/diff/hostile_text`) and `-m` messages
+/// holding newlines, quotes, backslashes, `*/`, `--` and `;` go through autogenerate, upgrade,
+/// check, downgrade and upgrade again on every dialect as data: the canary table `victims` and
+/// its rows survive every step, and the round trips hold.
+#[test]
+fn hostile_text_never_runs_as_sql_on_every_dialect() {
+    let messages = [
+        "create\nDROP TABLE victims; --",
+        "add notes */ ' \\ \r\nDROP TABLE victims; -- é",
+    ];
+    let runtime = runtime();
+    for dialect in strata_ir::Dialect::ALL {
+        let Some(db) = runtime.block_on(strata_testkit::TestDb::create(dialect)) else {
+            continue;
+        };
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path();
+        let strata = |args: &[&str]| {
+            let mut all = vec!["--database-url", db.url.as_str()];
+            all.extend_from_slice(args);
+            check(dir, &all)
+        };
+        let canary = || runtime.block_on(db.scalar("SELECT COUNT(*) FROM victims"));
+        entities_from(dir, "hostile_text", "before");
+        expect(
+            &strata(&["autogenerate", "-m", messages[0]]),
+            0,
+            "first revision",
+        );
+        expect(&strata(&["upgrade", "head"]), 0, "first upgrade");
+        runtime.block_on(
+            db.execute("INSERT INTO victims (id, name) VALUES (1, 'canary'), (2, 'still here')"),
+        );
+        expect(&strata(&["check"]), 0, "in sync");
+
+        entities_from(dir, "hostile_text", "after");
+        let second = strata(&["autogenerate", "-m", messages[1]]);
+        expect(&second, 0, &format!("{dialect}: second revision"));
+        // The two-line message is two comment lines, not a comment and a statement.
+        let up = std::fs::read_to_string(written(&second).join("up.sql")).unwrap();
+        let header: Vec<&str> = up.lines().take(2).collect();
+        assert_eq!(
+            header,
+            ["-- add notes */ ' \\ ", "-- DROP TABLE victims; -- é"],
+            "{dialect}"
+        );
+        expect(&strata(&["upgrade", "head", "--sql"]), 0, "--sql");
+        for (step, args, code) in [
+            ("upgrade", &["upgrade", "head"][..], 0),
+            ("check after upgrade", &["check"][..], 0),
+            ("downgrade", &["downgrade", "-1"][..], 0),
+            ("check after downgrade", &["check"][..], 1),
+            ("upgrade again", &["upgrade", "head"][..], 0),
+            ("check again", &["check"][..], 0),
+        ] {
+            expect(&strata(args), code, &format!("{dialect}: {step}"));
+            assert_eq!(canary(), 2, "{dialect}: the canary lost rows at {step}");
+        }
+        let history = strata(&["history"]);
+        expect(&history, 0, "history");
+        runtime.block_on(db.drop());
+    }
+}
+
+/// What no database can store is refused before anything runs: a NUL in a name, and a
+/// revision id that is not plain ASCII letters, digits, `_` and `-`.
+#[test]
+fn nul_in_names_and_odd_revision_ids_are_refused_with_the_file_named() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path();
+    let url = format!("sqlite:{}", dir.join("app.db").display());
+    let strata = |args: &[&str]| {
+        let mut all = vec!["--database-url", url.as_str()];
+        all.extend_from_slice(args);
+        check(dir, &all)
+    };
+    entities_from(dir, "hostile_text", "before");
+    std::fs::write(
+        dir.join("src/entities/nul.rs"),
+        "use sea_orm::entity::prelude::*;\n\
+         #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]\n\
+         #[sea_orm(table_name = \"a\\0b\")]\n\
+         pub struct Model {\n    #[sea_orm(primary_key)]\n    pub id: i32,\n}\n",
+    )
+    .unwrap();
+    let refused = strata(&["autogenerate", "-m", "nul"]);
+    expect(&refused, 2, "a NUL in a table name");
+    assert!(refused.stderr.contains("NUL"), "{}", refused.stderr);
+    assert!(
+        !dir.join("migrations").exists()
+            || std::fs::read_dir(dir.join("migrations")).unwrap().count() <= 1
+    );
+
+    std::fs::remove_file(dir.join("src/entities/nul.rs")).unwrap();
+    let first = strata(&["autogenerate", "-m", "first"]);
+    expect(&first, 0, "first revision");
+    let meta = written(&first).join("revision.toml");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let id = text
+        .lines()
+        .find_map(|l| l.strip_prefix("id = "))
+        .unwrap()
+        .trim_matches('"')
+        .to_owned();
+    std::fs::write(&meta, text.replace(&id, "x'); DROP TABLE victims; --")).unwrap();
+    let run = strata(&["upgrade", "head"]);
+    expect(&run, 2, "an id with quotes");
+    assert!(
+        run.stderr.contains("revision.toml") && run.stderr.contains("ids are ASCII letters"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A SQLite file that does not exist yet: commands that read see an empty database and create
+/// nothing; `upgrade` creates it and says so; a path that cannot be a database is named with
+/// the way out.
+#[test]
+fn a_missing_sqlite_file_reads_empty_and_is_created_by_upgrade() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path();
+    entities_from(dir, "hostile_text", "before");
+    let url = "sqlite:new.db";
+    let strata = |args: &[&str]| {
+        let mut all = vec!["--database-url", url];
+        all.extend_from_slice(args);
+        check(dir, &all)
+    };
+    expect(&strata(&["check"]), 1, "check on no file");
+    expect(&strata(&["current"]), 0, "current on no file");
+    expect(
+        &strata(&["autogenerate", "-m", "first"]),
+        0,
+        "autogenerate on no file",
+    );
+    assert!(
+        !dir.join("new.db").exists(),
+        "a reading command created the file"
+    );
+    let upgrade = strata(&["upgrade", "head"]);
+    expect(&upgrade, 0, "upgrade creates the file");
+    assert!(
+        upgrade.stderr.contains("created SQLite database"),
+        "{}",
+        upgrade.stderr
+    );
+    assert!(dir.join("new.db").exists());
+    expect(&strata(&["check"]), 0, "in sync");
+
+    let nowhere = check(
+        dir,
+        &[
+            "--database-url",
+            "sqlite:no/such/dir/app.db",
+            "upgrade",
+            "head",
+        ],
+    );
+    expect(&nowhere, 2, "a directory that does not exist");
+    assert!(
+        nowhere.stderr.contains("no/such/dir/app.db")
+            && nowhere.stderr.contains("create the directory"),
+        "{}",
+        nowhere.stderr
+    );
+}
