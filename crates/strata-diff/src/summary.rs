@@ -68,9 +68,27 @@ fn facet(
     }
 }
 
+/// Names and texts in a summary are shown on one line, control characters escaped, so a name
+/// holding a line break or a terminal escape cannot fake another line of the summary.
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        f.write_str(&strata_ir::text::visible(&Raw(self).to_string()))
+    }
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&strata_ir::text::visible(&Raw(self).to_string()))
+    }
+}
+
+/// The summary as written, before control characters are escaped.
+struct Raw<'a, T>(&'a T);
+
+impl fmt::Display for Raw<'_, Change> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let this = self.0;
+        match this {
             Change::CreateEnum { enum_type: e } => {
                 write!(f, "+ enum {} ({})", e.name, e.values.join(", "))
             }
@@ -122,7 +140,7 @@ impl fmt::Display for Change {
                 )
             }
             Change::AddIndex { table, index } | Change::DropIndex { table, index } => {
-                let sign = if matches!(self, Change::AddIndex { .. }) {
+                let sign = if matches!(this, Change::AddIndex { .. }) {
                     '+'
                 } else {
                     '-'
@@ -147,7 +165,7 @@ impl fmt::Display for Change {
                 table,
                 foreign_key: k,
             } => {
-                let sign = if matches!(self, Change::AddForeignKey { .. }) {
+                let sign = if matches!(this, Change::AddForeignKey { .. }) {
                     '+'
                 } else {
                     '-'
@@ -171,9 +189,9 @@ impl fmt::Display for Change {
     }
 }
 
-impl fmt::Display for Note {
+impl fmt::Display for Raw<'_, Note> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        match self.0 {
             Note::PossibleRename { table, from, to } => write!(
                 f,
                 "possible rename of {table}.{from} -> {to} (add renamed_from = \"{from}\" to keep its data)"

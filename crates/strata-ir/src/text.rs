@@ -51,6 +51,25 @@ pub fn comment_lines(text: &str) -> Vec<String> {
     lines
 }
 
+/// `text` on one line for a terminal or a log: line breaks and other control characters
+/// (including the escape that starts terminal sequences) are shown escaped, `\n` as `\n`.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// `text` as SQL line comments, one `-- ` line per line of text, without a final newline.
 /// Valid in every dialect (MySQL wants a space or a line end after `--`).
 pub fn sql_comment(text: &str) -> String {
@@ -202,6 +221,7 @@ mod tests {
         );
         assert_eq!(rust_comment("a\n\nb"), "// a\n//\n// b");
         assert_eq!(sql_comment(""), "--");
+        assert_eq!(visible("a\nb\u{1b}[2J"), "a\\nb\\u{1b}[2J");
         assert_eq!(dollar_quote("a"), "$strata$a$strata$");
         assert_eq!(
             dollar_quote("x $strata$ y"),

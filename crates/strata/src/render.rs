@@ -105,7 +105,7 @@ pub fn warning(warning: &strata_emit::Warning) {
         .bold()
         .for_stderr()
         .apply_to(format!("warning [{}]", warning.code));
-    eprintln!("{label}: {}", warning.message);
+    eprintln!("{label}: {}", strata_ir::text::visible(&warning.message));
 }
 
 /// A unified diff (3 lines of context) between two DDL texts. Like git's function context, each
