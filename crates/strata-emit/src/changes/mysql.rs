@@ -20,6 +20,39 @@ fn definition(table: &TableRef, column: &Column) -> Result<String, EmitError> {
     ddl::column_definition(&t, column, false, MY)
 }
 
+/// Strict mode or not, MySQL rounds a decimal to a smaller scale with only a note. A check
+/// constraint added for a moment refuses the change when a value would be rounded (MySQL 8.0.16+
+/// and MariaDB check existing rows when a constraint is added); its name says why.
+fn decimal_guard(
+    table: &TableRef,
+    from: &Column,
+    to: &Column,
+) -> Result<Vec<Statement>, EmitError> {
+    use strata_ir::ColumnType as T;
+    if !matches!((&from.ty, &to.ty), (T::Decimal { .. }, T::Decimal { .. })) {
+        return Ok(Vec::new());
+    }
+    let ty = MY
+        .spell_type(&to.ty)
+        .map_err(|reason| EmitError::UnsupportedType {
+            table: table.name.clone(),
+            column: to.name.clone(),
+            reason,
+        })?;
+    let name = MY.quote("strata_values_must_fit_the_new_type");
+    let col = MY.quote(&from.name);
+    Ok(vec![
+        Statement::new(format!(
+            "ALTER TABLE {} ADD CONSTRAINT {name} CHECK ({col} IS NULL OR {col} = CAST({col} AS {ty}))",
+            table_name(table)
+        )),
+        Statement::new(format!(
+            "ALTER TABLE {} DROP CONSTRAINT {name}",
+            table_name(table)
+        )),
+    ])
+}
+
 pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, EmitError> {
     let statements = match change {
         // Enum values live in the column type; the column's own change carries them.
@@ -82,17 +115,19 @@ pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, 
                 table_name(table),
                 definition(table, to)?
             ));
-            if super::narrows(&from.ty, &to.ty) {
-                // Without a strict mode MySQL cuts what does not fit and only warns; strict,
-                // the change fails naming the first row that does not fit. The session's own
-                // mode is put back after.
-                vec![
+            if super::narrows(&from.ty, &to.ty) || (from.nullable && !to.nullable) {
+                // Without a strict mode MySQL cuts what does not fit (and turns NULLs into
+                // zeros for NOT NULL) and only warns; strict, the change fails naming the first
+                // row that does not fit. The session's own mode is put back after.
+                let mut out = decimal_guard(table, from, to)?;
+                out.extend([
                     Statement::new(
                         "SET @strata_sql_mode = @@SESSION.sql_mode, SESSION sql_mode = CONCAT_WS(',', @@SESSION.sql_mode, 'STRICT_ALL_TABLES')",
                     ),
                     modify,
                     Statement::new("SET SESSION sql_mode = @strata_sql_mode"),
-                ]
+                ]);
+                out
             } else {
                 vec![modify]
             }
