@@ -91,11 +91,21 @@ pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, 
             table_name(table),
             MY.string_literal(to.as_deref().unwrap_or(""))
         ))],
-        Change::AddColumn { table, column } => vec![Statement::new(format!(
-            "ALTER TABLE {} ADD COLUMN {}",
-            table_name(table),
-            definition(table, column)?
-        ))],
+        Change::AddColumn { table, column } => {
+            // An AUTO_INCREMENT column must be a key the moment it exists: one that is not the
+            // table's key yet gets AUTO_INCREMENT with the primary key that takes it.
+            let keyed = state
+                .table(table.schema.as_deref(), &table.name)
+                .and_then(|t| t.primary_key.as_ref())
+                .is_some_and(|pk| pk.columns.contains(&column.name));
+            let mut column = column.clone();
+            column.auto_increment &= keyed;
+            vec![Statement::new(format!(
+                "ALTER TABLE {} ADD COLUMN {}",
+                table_name(table),
+                definition(table, &column)?
+            ))]
+        }
         Change::DropColumn { table, column } => vec![Statement::new(format!(
             "ALTER TABLE {} DROP COLUMN {}",
             table_name(table),
@@ -133,7 +143,25 @@ pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, 
             }
         }
         Change::SetPrimaryKey { table, from, to } => {
+            // An AUTO_INCREMENT column must stay a key: one leaving the key loses
+            // AUTO_INCREMENT in the same statement, one joining it gains it there.
+            let columns = |pk: &Option<strata_ir::PrimaryKey>| {
+                pk.as_ref().map(|k| k.columns.clone()).unwrap_or_default()
+            };
+            let (old_key, new_key) = (columns(from), columns(to));
+            let counters: Vec<&Column> = state
+                .table(table.schema.as_deref(), &table.name)
+                .map(|t| t.columns.iter().filter(|c| c.auto_increment).collect())
+                .unwrap_or_default();
+            let modify = |c: &Column, auto_increment: bool| -> Result<String, EmitError> {
+                let mut c = c.clone();
+                c.auto_increment = auto_increment;
+                Ok(format!("MODIFY COLUMN {}", definition(table, &c)?))
+            };
             let mut parts = Vec::new();
+            for c in counters.iter().filter(|c| !new_key.contains(&c.name)) {
+                parts.push(modify(c, false)?);
+            }
             if from.is_some() {
                 parts.push("DROP PRIMARY KEY".to_owned());
             }
@@ -142,6 +170,12 @@ pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, 
                     "ADD PRIMARY KEY ({})",
                     ddl::quote_list(&pk.columns, MY)
                 ));
+            }
+            for c in counters
+                .iter()
+                .filter(|c| new_key.contains(&c.name) && !old_key.contains(&c.name))
+            {
+                parts.push(modify(c, true)?);
             }
             vec![Statement::new(format!(
                 "ALTER TABLE {} {}",
