@@ -13,6 +13,7 @@ pub mod runner;
 pub mod scratch;
 mod split;
 pub mod sum;
+pub mod url;
 
 pub use directory::{Meta, RevisionDir};
 pub use error::StoreError;

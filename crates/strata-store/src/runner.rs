@@ -61,21 +61,6 @@ fn db_error(what: impl Into<String>) -> impl FnOnce(sqlx::Error) -> StoreError {
     move |cause| StoreError::Database { what, cause }
 }
 
-/// The file a `sqlite:` URL names, in every form sqlx accepts; `None` for in-memory databases
-/// and for other schemes.
-pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
-    use std::str::FromStr;
-    let scheme = url.split(':').next()?.to_ascii_lowercase();
-    if scheme != "sqlite" {
-        return None;
-    }
-    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
-    let path = options.get_filename();
-    let name = path.to_string_lossy();
-    (!name.is_empty() && !name.starts_with(':') && !url.contains("mode=memory"))
-        .then(|| path.to_path_buf())
-}
-
 /// The checksum recorded for an applied revision: SHA-256 of its up and down SQL.
 pub fn checksum(r: &RevisionDir) -> String {
     let mut h = Sha256::new();

@@ -22,7 +22,7 @@ pub fn url(config: &Config) -> anyhow::Result<&str> {
 }
 
 fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
-    strata_store::runner::sqlite_file(url)
+    strata_store::url::sqlite_file(url)
 }
 
 /// An existing SQLite path that cannot be opened as a file, with the reason and the way out.
