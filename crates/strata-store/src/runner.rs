@@ -81,10 +81,26 @@ impl Db {
         let connect = db_error("connecting");
         Ok(match scheme.as_str() {
             "postgres" | "postgresql" => {
-                Db::Postgres(sqlx::PgConnection::connect(url).await.map_err(connect)?)
+                let mut c = sqlx::PgConnection::connect(url).await.map_err(connect)?;
+                // strata's string literals double quotes and leave backslashes alone, which is
+                // right only with standard strings (PostgreSQL's default since 9.1).
+                sqlx::raw_sql("SET standard_conforming_strings = on")
+                    .execute(&mut c)
+                    .await
+                    .map_err(db_error("preparing the session"))?;
+                Db::Postgres(c)
             }
             "mysql" | "mariadb" => {
-                Db::Mysql(sqlx::MySqlConnection::connect(url).await.map_err(connect)?)
+                let mut c = sqlx::MySqlConnection::connect(url).await.map_err(connect)?;
+                // strata's string literals escape backslashes, which is right only when the
+                // session does not say NO_BACKSLASH_ESCAPES.
+                sqlx::raw_sql(
+                    "SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')",
+                )
+                .execute(&mut c)
+                .await
+                .map_err(db_error("preparing the session"))?;
+                Db::Mysql(c)
             }
             _ => Db::Sqlite(
                 sqlx::SqliteConnection::connect(url)
@@ -319,7 +335,15 @@ pub fn offline_script(
         Direction::Up => graph.plan_upgrade(&applied, target)?,
         Direction::Down => graph.plan_downgrade(&applied, target)?,
     };
-    let mut out = format!("{};\n\n", kind.create_version_table());
+    let mut out = match kind {
+        Kind::Postgres => "SET standard_conforming_strings = on;\n".to_owned(),
+        Kind::Mysql => {
+            "SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '');\n"
+                .to_owned()
+        }
+        Kind::Sqlite => String::new(),
+    };
+    out.push_str(&format!("{};\n\n", kind.create_version_table()));
     for id in plan {
         let Some(r) = revisions.iter().find(|r| r.meta.id == id) else {
             continue;
