@@ -109,10 +109,15 @@ pub(crate) fn builtin(
         "Value" if ty.segments.first().map(String::as_str) == Some("serde_json") => {
             ColumnType::Json
         }
-        "Date" | "NaiveDate" | "TimeDate" => ColumnType::Date,
-        "Time" | "NaiveTime" | "TimeTime" => ColumnType::Time,
+        "Date" | "NaiveDate" | "TimeDate" | "ChronoDate" => ColumnType::Date,
+        "Time" | "NaiveTime" | "TimeTime" | "ChronoTime" => ColumnType::Time,
         "DateTime" if has_args => ColumnType::TimestampTz,
-        "DateTime" | "NaiveDateTime" | "TimeDateTime" | "PrimitiveDateTime" => ColumnType::DateTime,
+        "DateTime" | "NaiveDateTime" | "TimeDateTime" | "PrimitiveDateTime" | "ChronoDateTime" => {
+            ColumnType::DateTime
+        }
+        "ChronoDateTimeUtc" | "ChronoDateTimeLocal" | "ChronoDateTimeWithTimeZone" => {
+            ColumnType::TimestampTz
+        }
         "DateTimeUtc"
         | "DateTimeLocal"
         | "DateTimeWithTimeZone"
@@ -167,5 +172,16 @@ mod tests {
         );
         assert_eq!(map("serde_json::Value"), Some(ColumnType::Json));
         assert_eq!(map("Mood"), None);
+        // The prelude's chrono aliases.
+        assert_eq!(map("ChronoDate"), Some(ColumnType::Date));
+        assert_eq!(map("ChronoTime"), Some(ColumnType::Time));
+        assert_eq!(map("ChronoDateTime"), Some(ColumnType::DateTime));
+        for alias in [
+            "ChronoDateTimeUtc",
+            "ChronoDateTimeLocal",
+            "ChronoDateTimeWithTimeZone",
+        ] {
+            assert_eq!(map(alias), Some(ColumnType::TimestampTz), "{alias}");
+        }
     }
 }
