@@ -121,6 +121,7 @@ fn declared_renames(target: &Schema, dialect: Dialect) -> BTreeMap<(TableRef, St
                 .map(|t| Table::new(t.schema.clone(), t.name.clone()))
                 .collect(),
             enums: Vec::new(),
+            ..Schema::default()
         },
         dialect,
     );
@@ -571,6 +572,7 @@ mod tests {
         let target = Schema {
             tables: vec![orders()],
             enums: vec![],
+            ..Schema::default()
         };
         let mut db = orders();
         db.indexes.push(Index::on_columns(
@@ -592,6 +594,7 @@ mod tests {
                 name: "legacy".into(),
                 values: vec!["a".into()],
             }],
+            ..Schema::default()
         };
         let diff = diff(&current, &target, Dialect::Postgres);
         assert!(diff.changes.is_empty(), "{:#?}", diff.changes);
@@ -623,6 +626,7 @@ mod tests {
         let schema = |t: Table| Schema {
             tables: vec![t],
             enums: vec![],
+            ..Schema::default()
         };
         for dialect in Dialect::ALL {
             let diff = diff(&schema(db.clone()), &schema(target.clone()), dialect);
@@ -646,10 +650,12 @@ mod tests {
             &Schema {
                 tables: vec![db],
                 enums: vec![],
+                ..Schema::default()
             },
             &Schema {
                 tables: vec![target],
                 enums: vec![],
+                ..Schema::default()
             },
             Dialect::Postgres,
         );

@@ -49,6 +49,12 @@ pub fn create_schema(schema: &Schema, dialect: Dialect) -> Result<String, EmitEr
             statements.push(create_index(table, index, dialect));
         }
     }
+    // Views, triggers and indexes known only by their SQL, in the order they were created.
+    if dialect == Dialect::Sqlite {
+        for object in &schema.objects {
+            statements.push(format!("{};", object.sql.trim_end().trim_end_matches(';')));
+        }
+    }
     if dialect != Dialect::Sqlite {
         for table in &schema.tables {
             for fk in &table.foreign_keys {
@@ -81,6 +87,7 @@ pub(crate) fn table_name(table: &Table, dialect: Dialect) -> String {
 pub(crate) fn sqlite_rowid_key(table: &Table, column: &Column, dialect: Dialect) -> bool {
     dialect == Dialect::Sqlite
         && column.auto_increment
+        && !table.without_rowid
         && table
             .primary_key
             .as_ref()
@@ -138,6 +145,18 @@ pub(crate) fn create_table(table: &Table, dialect: Dialect) -> Result<String, Em
     {
         let _ = write!(sql, " COMMENT {}", dialect.string_literal(comment));
     }
+    if dialect == Dialect::Sqlite {
+        let options: Vec<&str> = [
+            (table.strict, "STRICT"),
+            (table.without_rowid, "WITHOUT ROWID"),
+        ]
+        .into_iter()
+        .filter_map(|(on, option)| on.then_some(option))
+        .collect();
+        if !options.is_empty() {
+            let _ = write!(sql, " {}", options.join(", "));
+        }
+    }
     sql.push(';');
     Ok(sql)
 }
@@ -148,7 +167,10 @@ pub(crate) fn column_definition(
     rowid: bool,
     dialect: Dialect,
 ) -> Result<String, EmitError> {
-    let ty = spell(table, column, &column.ty, dialect)?;
+    let mut ty = spell(table, column, &column.ty, dialect)?;
+    if dialect == Dialect::Sqlite && table.strict {
+        ty = strict_type(&ty).to_owned();
+    }
     let mut sql = format!("{} {ty}", dialect.quote(&column.name));
     if let Some(collation) = &column.collation {
         let collation = match dialect {
@@ -206,6 +228,24 @@ pub(crate) fn column_definition(
         let _ = write!(sql, " {extra}");
     }
     Ok(sql)
+}
+
+/// The type a SQLite `STRICT` table accepts for a declared type: the one of `INTEGER`, `REAL`,
+/// `TEXT`, `BLOB` and `ANY` with the same affinity, by SQLite's affinity rules (section 3.1 of
+/// "Datatypes In SQLite"); `NUMERIC` affinity, which strict tables lack, is `ANY`.
+fn strict_type(declared: &str) -> &'static str {
+    let upper = declared.to_ascii_uppercase();
+    if upper.contains("INT") {
+        "INTEGER"
+    } else if ["CHAR", "CLOB", "TEXT"].iter().any(|k| upper.contains(k)) {
+        "TEXT"
+    } else if upper.contains("BLOB") || upper.trim().is_empty() {
+        "BLOB"
+    } else if ["REAL", "FLOA", "DOUB"].iter().any(|k| upper.contains(k)) {
+        "REAL"
+    } else {
+        "ANY"
+    }
 }
 
 fn spell(

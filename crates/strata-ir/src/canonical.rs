@@ -23,6 +23,8 @@ pub fn canonical(schema: &Schema, dialect: Dialect) -> Schema {
             .map(|t| canonical_table(t, dialect))
             .collect(),
         enums: canonical_enums(schema, dialect),
+        // Views, triggers and unreadable indexes are outside the entities' authority.
+        objects: Vec::new(),
     };
     // Enums come sorted and each table's parts are sorted by `canonical_table`.
     out.tables
@@ -101,6 +103,9 @@ pub fn canonical_table(table: &Table, dialect: Dialect) -> Table {
             .collect(),
         checks: table.checks.clone(),
         comment: canonical_comment(table.comment.as_deref(), dialect),
+        // Table options entities cannot state are kept from the database, never compared.
+        without_rowid: false,
+        strict: false,
     };
     out.sort_parts();
     out
@@ -360,6 +365,7 @@ mod tests {
         let model = Schema {
             tables: vec![users(Some("public"))],
             enums: vec![],
+            ..Schema::default()
         };
         let c = canonical(&model, Dialect::Postgres);
         let t = &c.tables[0];
@@ -376,6 +382,7 @@ mod tests {
             &Schema {
                 tables: vec![users(None)],
                 enums: vec![],
+                ..Schema::default()
             },
             Dialect::Postgres,
         );
