@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 use strata_ir::canonical::{
-    canonical, canonical_column_type, canonical_enums, canonical_table, canonical_table_key,
-    reconcile_tables,
+    canonical, canonical_column_type, canonical_enums, canonical_strict_type, canonical_table,
+    canonical_table_key, reconcile_tables,
 };
 use strata_ir::{Column, ColumnType, Dialect, EnumType, ForeignKey, Index, Schema, Table};
 
@@ -63,6 +63,12 @@ pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Diff {
         match cur.by_key.get(key) {
             Some(c) => {
                 let mut c = canonical_table(c, dialect);
+                if dialect == Dialect::Sqlite && c.strict {
+                    // A STRICT table holds one of five type names, whatever entities declare.
+                    for column in t.columns.iter_mut().chain(c.columns.iter_mut()) {
+                        column.ty = canonical_strict_type(&column.ty);
+                    }
+                }
                 reconcile_tables(&mut t, &mut c);
                 compare_table(&c, &t, &renames, dialect, &mut plan, &mut notes);
             }
@@ -660,5 +666,34 @@ mod tests {
             Dialect::Postgres,
         );
         assert!(diff.changes.is_empty(), "{:#?}", diff.changes);
+    }
+
+    #[test]
+    fn a_strict_tables_five_type_names_hold_what_entities_declare() {
+        use strata_ir::{Column, ColumnType, StringLen};
+        let mut db = Table::new(None, "t");
+        db.strict = true;
+        db.columns
+            .push(Column::new("name", Dialect::Sqlite.parse_type("TEXT")));
+        db.columns
+            .push(Column::new("n", Dialect::Sqlite.parse_type("INTEGER")));
+        let mut model = Table::new(None, "t");
+        model.columns.push(Column::new(
+            "name",
+            ColumnType::String {
+                len: StringLen::N(40),
+            },
+        ));
+        model.columns.push(Column::new("n", ColumnType::int(8)));
+        let schema = |t: &Table| Schema {
+            tables: vec![t.clone()],
+            ..Schema::default()
+        };
+        let changes = diff(&schema(&db), &schema(&model), Dialect::Sqlite).changes;
+        assert!(changes.is_empty(), "{changes:#?}");
+        // An ordinary table keeps the declared names, which differ.
+        db.strict = false;
+        let changes = diff(&schema(&db), &schema(&model), Dialect::Sqlite).changes;
+        assert_eq!(changes.len(), 1, "{changes:#?}");
     }
 }

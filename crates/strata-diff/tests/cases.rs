@@ -93,6 +93,8 @@ cases!(
     possible_rename,
     primary_key_changed,
     rename_declared,
+    sqlite_five_columns_changed,
+    sqlite_rebuild_keeps_objects,
     string_length_changed,
     table_comment_changed,
     widen_integer,

@@ -40,12 +40,15 @@ pub fn create_schema(schema: &Schema, dialect: Dialect) -> Result<String, EmitEr
     for table in &schema.tables {
         statements.push(create_table(table, dialect)?);
         statements.extend(comments(table, dialect));
-        // Implicit indexes come with their foreign key.
-        for index in table
-            .indexes
-            .iter()
-            .filter(|i| !i.constraint && !i.implicit)
-        {
+        // Implicit indexes come with their foreign key; those with saved SQL come with the
+        // other objects below.
+        for index in table.indexes.iter().filter(|i| {
+            !i.constraint
+                && !i.implicit
+                && i.name
+                    .as_deref()
+                    .is_none_or(|n| schema.index_sql(&table.name, n).is_none())
+        }) {
             statements.push(create_index(table, index, dialect));
         }
     }
@@ -169,7 +172,7 @@ pub(crate) fn column_definition(
 ) -> Result<String, EmitError> {
     let mut ty = spell(table, column, &column.ty, dialect)?;
     if dialect == Dialect::Sqlite && table.strict {
-        ty = strict_type(&ty).to_owned();
+        ty = strata_ir::dialect::sqlite_strict_type(&ty).to_owned();
     }
     let mut sql = format!("{} {ty}", dialect.quote(&column.name));
     if let Some(collation) = &column.collation {
@@ -228,24 +231,6 @@ pub(crate) fn column_definition(
         let _ = write!(sql, " {extra}");
     }
     Ok(sql)
-}
-
-/// The type a SQLite `STRICT` table accepts for a declared type: the one of `INTEGER`, `REAL`,
-/// `TEXT`, `BLOB` and `ANY` with the same affinity, by SQLite's affinity rules (section 3.1 of
-/// "Datatypes In SQLite"); `NUMERIC` affinity, which strict tables lack, is `ANY`.
-fn strict_type(declared: &str) -> &'static str {
-    let upper = declared.to_ascii_uppercase();
-    if upper.contains("INT") {
-        "INTEGER"
-    } else if ["CHAR", "CLOB", "TEXT"].iter().any(|k| upper.contains(k)) {
-        "TEXT"
-    } else if upper.contains("BLOB") || upper.trim().is_empty() {
-        "BLOB"
-    } else if ["REAL", "FLOA", "DOUB"].iter().any(|k| upper.contains(k)) {
-        "REAL"
-    } else {
-        "ANY"
-    }
 }
 
 fn spell(

@@ -103,12 +103,23 @@ pub fn canonical_table(table: &Table, dialect: Dialect) -> Table {
             .collect(),
         checks: table.checks.clone(),
         comment: canonical_comment(table.comment.as_deref(), dialect),
-        // Table options entities cannot state are kept from the database, never compared.
-        without_rowid: false,
-        strict: false,
+        // Table options entities cannot state: kept from the database (a change that drops the
+        // table carries them to its reverse), never compared.
+        without_rowid: table.without_rowid,
+        strict: table.strict,
     };
     out.sort_parts();
     out
+}
+
+/// What a column of `ty` holds in a SQLite `STRICT` table, which stores its declared type as one
+/// of five names ([`crate::dialect::sqlite_strict_type`]): the types of one such name are equal
+/// there.
+pub fn canonical_strict_type(ty: &ColumnType) -> ColumnType {
+    match Dialect::Sqlite.spell_type(ty) {
+        Ok(spelled) => Dialect::Sqlite.parse_type(crate::dialect::sqlite_strict_type(&spelled)),
+        Err(_) => ty.clone(),
+    }
 }
 
 fn canonical_comment(comment: Option<&str>, dialect: Dialect) -> Option<String> {

@@ -14,8 +14,9 @@ pub struct Schema {
     pub tables: Vec<Table>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enums: Vec<EnumType>,
-    /// Objects entities cannot describe (SQLite views, triggers, and indexes the model cannot
-    /// state), each with its own SQL, in the order the database created them. They are never
+    /// Objects entities cannot describe (SQLite views, triggers, and the indexes the model cannot
+    /// state exactly: expression and partial ones, also listed in their table), each with its own
+    /// SQL, in the order the database created them. They are never
     /// compared or dropped; a SQLite table rebuild recreates them from this SQL.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub objects: Vec<SqlObject>,
@@ -54,6 +55,18 @@ pub struct SqlObject {
     /// case-insensitive in SQLite), read by introspection: what it depends on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
+}
+
+impl Schema {
+    /// The saved SQL of index `index` on `table`, when the model cannot state that index exactly
+    /// (an expression or partial index) or could not read it.
+    pub fn index_sql(&self, table: &str, index: &str) -> Option<&SqlObject> {
+        self.objects.iter().find(|o| {
+            o.kind == ObjectKind::Index
+                && o.name.eq_ignore_ascii_case(index)
+                && o.table.eq_ignore_ascii_case(table)
+        })
+    }
 }
 
 impl SqlObject {

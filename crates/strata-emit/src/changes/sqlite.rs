@@ -9,9 +9,9 @@
 //!    that does) dropped, from the SQL introspection saved in [`Schema::objects`];
 //! 3. per rebuilt table, where its last change was: a new table with the final definition and
 //!    the table's options (`WITHOUT ROWID`, `STRICT`, CHECKs, `AUTOINCREMENT` with its sequence),
-//!    every row copied, the old table dropped, the new one renamed, its indexes created;
-//! 4. the saved views, triggers and unreadable indexes recreated from their own SQL, in creation
-//!    order; `PRAGMA foreign_key_check`; enforcement back on.
+//!    every row copied, the old table dropped, the new one renamed, its plain indexes created;
+//! 4. the saved views, triggers and expression, partial or unreadable indexes recreated from
+//!    their own SQL, in creation order; `PRAGMA foreign_key_check`; enforcement back on.
 //!
 //! Every other table's changes are rendered natively in order. A table created in the revision
 //! and changed after (a foreign key added once both tables of a cycle exist) is created from its
@@ -61,7 +61,7 @@ pub(super) fn render(changes: &[Change], before: &Schema) -> Result<Vec<Statemen
                 warnings[t].extend(super::warning_of(change));
                 if table.last == i {
                     let after = plan.final_table(t, &step.name);
-                    out.extend(rebuild(table, &after, &warnings[t])?);
+                    out.extend(rebuild(table, &after, before, &warnings[t])?);
                 }
             }
         }
@@ -441,6 +441,7 @@ fn constrained(table: &Table, column: &str) -> bool {
 fn rebuild(
     table: &TablePlan,
     after: &Table,
+    schema: &Schema,
     warnings: &[(&'static str, String)],
 ) -> Result<Vec<Statement>, EmitError> {
     let Some(before) = &table.before else {
@@ -500,11 +501,15 @@ fn rebuild(
     out.push(Statement::new(format!(
         "ALTER TABLE {temp_quoted} RENAME TO {name}"
     )));
-    for index in after
-        .indexes
-        .iter()
-        .filter(|i| !i.constraint && !i.implicit)
-    {
+    // Indexes with saved SQL (expression and partial ones) are recreated from it with the views
+    // and triggers.
+    for index in after.indexes.iter().filter(|i| {
+        !i.constraint
+            && !i.implicit
+            && i.name
+                .as_deref()
+                .is_none_or(|n| schema.index_sql(&before.name, n).is_none())
+    }) {
         out.push(Statement::new(ddl::create_index(after, index, LITE)));
     }
     attach(&mut out, warnings);
@@ -540,5 +545,148 @@ fn attach(statements: &mut [Statement], warnings: &[(&'static str, String)]) {
             }
             None => statement.warning = Some(warning),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use strata_diff::{Change, TableRef};
+    use strata_ir::{
+        Column, ColumnType, ForeignKey, ObjectKind, PrimaryKey, Schema, SqlObject, Table,
+    };
+
+    fn table(name: &str, columns: &[&str]) -> Table {
+        let mut t = Table::new(None, name);
+        for c in columns {
+            t.columns.push(Column::new(*c, ColumnType::Text));
+        }
+        t.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: vec![columns[0].to_owned()],
+        });
+        t
+    }
+
+    fn at(name: &str) -> TableRef {
+        TableRef {
+            schema: None,
+            name: name.to_owned(),
+        }
+    }
+
+    fn fk(to: &str) -> ForeignKey {
+        ForeignKey {
+            name: None,
+            columns: vec!["other".into()],
+            ref_schema: None,
+            ref_table: to.into(),
+            ref_columns: vec!["id".into()],
+            on_delete: None,
+            on_update: None,
+            deferrable: None,
+        }
+    }
+
+    fn sql(changes: &[Change], before: &Schema) -> String {
+        let statements = super::render(changes, before).unwrap();
+        statements
+            .iter()
+            .map(|s| s.sql.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn a_table_created_then_given_a_key_is_created_whole() {
+        let a = table("a", &["id", "other"]);
+        let b = table("b", &["id", "other"]);
+        let changes = vec![
+            Change::CreateTable {
+                table: Box::new(a.clone()),
+            },
+            Change::CreateTable {
+                table: Box::new(b.clone()),
+            },
+            Change::AddForeignKey {
+                table: at("a"),
+                foreign_key: fk("b"),
+            },
+            Change::AddForeignKey {
+                table: at("b"),
+                foreign_key: fk("a"),
+            },
+        ];
+        let script = sql(&changes, &Schema::default());
+        assert_eq!(script.matches("CREATE TABLE").count(), 2, "{script}");
+        assert!(!script.contains("strata_new_"), "{script}");
+        assert!(!script.contains("PRAGMA"), "{script}");
+        assert!(
+            script.contains("REFERENCES \"b\"") && script.contains("REFERENCES \"a\""),
+            "{script}"
+        );
+    }
+
+    #[test]
+    fn renames_that_stale_a_dependent_view_are_refused() {
+        let mut before = Schema {
+            tables: vec![table("t", &["id", "a", "other"])],
+            ..Schema::default()
+        };
+        before.objects.push(SqlObject {
+            kind: ObjectKind::View,
+            name: "v".into(),
+            table: "v".into(),
+            sql: "CREATE VIEW v AS SELECT a FROM t".into(),
+            references: vec!["t".into()],
+        });
+        let changes = vec![
+            Change::RenameColumn {
+                table: at("t"),
+                from: "a".into(),
+                to: "b".into(),
+            },
+            Change::AddForeignKey {
+                table: at("t"),
+                foreign_key: fk("t"),
+            },
+        ];
+        let err = super::render(&changes, &before).unwrap_err().to_string();
+        assert!(err.contains("view v"), "{err}");
+        // Without the rename, the view is dropped and recreated from its SQL around the rebuild,
+        // and the rebuild copies the columns.
+        let script = sql(&changes[1..], &before);
+        let drop = script.find("DROP VIEW \"v\"").unwrap_or(usize::MAX);
+        let copy = script.find("INSERT INTO \"strata_new_t\"").unwrap_or(0);
+        let create = script
+            .find("CREATE VIEW v AS SELECT a FROM t;")
+            .unwrap_or(0);
+        assert!(drop < copy && copy < create, "{script}");
+    }
+
+    #[test]
+    fn a_rebuild_after_a_column_rename_copies_from_the_old_name() {
+        let before = Schema {
+            tables: vec![table("t", &["id", "a", "other"])],
+            ..Schema::default()
+        };
+        let changes = vec![
+            Change::RenameColumn {
+                table: at("t"),
+                from: "a".into(),
+                to: "b".into(),
+            },
+            Change::AddForeignKey {
+                table: at("t"),
+                foreign_key: fk("t"),
+            },
+        ];
+        let script = sql(&changes, &before);
+        assert!(
+            script.contains(
+                "INSERT INTO \"strata_new_t\" (\"id\", \"b\", \"other\") SELECT \"id\", \"a\", \"other\" FROM \"t\""
+            ),
+            "{script}"
+        );
+        assert!(!script.contains("RENAME COLUMN"), "{script}");
     }
 }

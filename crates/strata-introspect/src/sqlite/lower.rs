@@ -116,18 +116,23 @@ fn objects(catalog: &Catalog, schema: &Schema) -> Vec<SqlObject> {
             references: references(&o.name, &o.sql),
         })
         .collect();
-    // An index whose expression could not be read is left out of its table; it is kept here so
-    // that a rebuild still recreates it.
-    let described = |table: &str, index: &str| {
-        schema
-            .tables
-            .iter()
-            .any(|t| t.name == table && t.indexes.iter().any(|i| i.name.as_deref() == Some(index)))
+    // An index the model cannot state exactly (an expression part, which it keeps without its
+    // direction, or a predicate), or could not read at all (then it is left out of its table), is
+    // kept here with its own SQL, which a rebuild recreates it from.
+    let exact = |table: &str, index: &str| {
+        schema.tables.iter().any(|t| {
+            t.name == table
+                && t.indexes.iter().any(|i| {
+                    i.name.as_deref() == Some(index)
+                        && i.predicate.is_none()
+                        && i.column_names().is_some()
+                })
+        })
     };
     for row in catalog
         .index_sql
         .iter()
-        .filter(|r| !described(&r.table, &r.index))
+        .filter(|r| !exact(&r.table, &r.index))
     {
         out.push(SqlObject {
             kind: ObjectKind::Index,
@@ -531,7 +536,8 @@ mod tests {
              check (b > 0)\n\
              table p\n  \
              column id int32 not null\n  \
-             primary key (id)\n"
+             primary key (id)\n\
+             index ix on T: CREATE INDEX ix ON \"T\" ((lower(a)), b) WHERE b > 1\n"
         );
         let t = &schema.tables[0];
         assert_eq!(
