@@ -319,7 +319,13 @@ pub fn offline_script(
         Direction::Up => graph.plan_upgrade(&applied, target)?,
         Direction::Down => graph.plan_downgrade(&applied, target)?,
     };
-    let mut out = format!("{};\n\n", kind.create_version_table());
+    let mut out = String::new();
+    if kind == Kind::Sqlite {
+        // SQLite ignores this pragma inside a transaction: off before the first BEGIN, so that
+        // a table rebuild's DROP TABLE cascades nowhere, and checked before each COMMIT.
+        out.push_str("PRAGMA foreign_keys = OFF;\n\n");
+    }
+    out.push_str(&format!("{};\n\n", kind.create_version_table()));
     for id in plan {
         let Some(r) = revisions.iter().find(|r| r.meta.id == id) else {
             continue;
@@ -351,10 +357,16 @@ pub fn offline_script(
         out.push_str("\n\n");
         out.push_str(&record);
         out.push('\n');
+        if kind == Kind::Sqlite {
+            out.push_str("PRAGMA foreign_key_check;\n");
+        }
         if transaction {
             out.push_str("COMMIT;\n");
         }
         out.push('\n');
+    }
+    if kind == Kind::Sqlite {
+        out.push_str("PRAGMA foreign_keys = ON;\n");
     }
     Ok(out)
 }
