@@ -56,6 +56,25 @@ pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Diff {
     let mut plan = Plan::default();
     let mut notes = Vec::new();
     compare_enums(current, target, dialect, &mut plan, &mut notes);
+    // Views and triggers (read with their SQL on SQLite) are outside the entities' authority;
+    // indexes among the saved objects are reported with their tables.
+    for object in current
+        .objects
+        .iter()
+        .filter(|o| o.kind != strata_ir::ObjectKind::Index)
+    {
+        notes.push(Note::Unmanaged {
+            table: (object.kind == strata_ir::ObjectKind::Trigger).then(|| TableRef {
+                schema: None,
+                name: object.table.clone(),
+            }),
+            what: format!(
+                "{} {}",
+                object.kind.keyword().to_ascii_lowercase(),
+                object.name
+            ),
+        });
+    }
     // One table at a time in canonical form, so two canonical copies of schemas with thousands
     // of tables never exist at once.
     for (key, t) in &tgt.sorted {
@@ -695,5 +714,44 @@ mod tests {
         db.strict = false;
         let changes = diff(&schema(&db), &schema(&model), Dialect::Sqlite).changes;
         assert_eq!(changes.len(), 1, "{changes:#?}");
+    }
+
+    #[test]
+    fn views_and_triggers_are_unmanaged_and_left_alone() {
+        use strata_ir::{ObjectKind, SqlObject};
+        let mut db = Schema {
+            tables: vec![Table::new(None, "t")],
+            ..Schema::default()
+        };
+        for (kind, name, sql) in [
+            (ObjectKind::View, "v", "CREATE VIEW v AS SELECT 1 FROM t"),
+            (
+                ObjectKind::Trigger,
+                "tr",
+                "CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END",
+            ),
+        ] {
+            db.objects.push(SqlObject {
+                kind,
+                name: name.into(),
+                table: if kind == ObjectKind::View { "v" } else { "t" }.into(),
+                sql: sql.into(),
+                references: vec!["t".into()],
+            });
+        }
+        let target = Schema {
+            tables: vec![Table::new(None, "t")],
+            ..Schema::default()
+        };
+        let diff = diff(&db, &target, Dialect::Sqlite);
+        assert!(diff.changes.is_empty(), "{:#?}", diff.changes);
+        let notes: Vec<String> = diff.notes.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            notes,
+            [
+                "unmanaged: view v (left alone)",
+                "unmanaged: trigger tr on t (left alone)"
+            ]
+        );
     }
 }
