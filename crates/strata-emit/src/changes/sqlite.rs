@@ -32,12 +32,15 @@ fn table_name(t: &TableRef) -> String {
 
 pub(super) fn render(changes: &[Change], before: &Schema) -> Result<Vec<Statement>, EmitError> {
     let plan = Plan::of(changes, before)?;
+    // A table the revision drops is not rebuilt for the changes before its drop, but the drop
+    // still runs with enforcement off, so that it cascades nowhere.
+    let framed = plan.tables.iter().any(|t| t.rebuild && !t.created);
     let rebuilt: Vec<usize> = (0..plan.tables.len())
-        .filter(|&t| plan.tables[t].rebuild && !plan.tables[t].created)
+        .filter(|&t| plan.tables[t].rebuild && !plan.tables[t].created && !plan.tables[t].dropped)
         .collect();
     let (dependents, saved) = dependents(before, &plan, &rebuilt)?;
     let mut out = Vec::new();
-    if !rebuilt.is_empty() {
+    if framed {
         out.push(Statement::new("PRAGMA foreign_keys = OFF"));
     }
     out.extend(saved);
@@ -50,13 +53,13 @@ pub(super) fn render(changes: &[Change], before: &Schema) -> Result<Vec<Statemen
         };
         let table = &plan.tables[t];
         match change {
-            Change::RenameTable { .. } if !table.created => {
+            Change::RenameTable { .. } | Change::DropTable { .. } if !table.created => {
                 out.extend(step.native.clone().unwrap_or_default());
             }
             Change::CreateTable { .. } => {
                 out.extend(create_table(&plan.final_table(t, &step.name))?);
             }
-            _ if table.created => {}
+            _ if table.created || table.dropped => {}
             _ => {
                 warnings[t].extend(super::warning_of(change));
                 if table.last == i {
@@ -66,7 +69,7 @@ pub(super) fn render(changes: &[Change], before: &Schema) -> Result<Vec<Statemen
             }
         }
     }
-    if !rebuilt.is_empty() {
+    if framed {
         for object in dependents {
             out.push(Statement::new(object.sql.trim_end().trim_end_matches(';')));
         }
@@ -101,6 +104,8 @@ struct TablePlan {
     /// Some change needs a rebuild.
     rebuild: bool,
     created: bool,
+    /// Dropped by the revision.
+    dropped: bool,
     /// Renamed, or a column renamed, in the revision: SQL saved before it is stale.
     renamed: bool,
     /// The index of its last change, where its rebuild goes.
@@ -142,6 +147,7 @@ impl Plan {
                         lineage,
                         rebuild: false,
                         created: false,
+                        dropped: false,
                         renamed: false,
                         last: i,
                     });
@@ -151,6 +157,7 @@ impl Plan {
             };
             let table = &mut tables[t];
             match change {
+                Change::DropTable { .. } => table.dropped = true,
                 Change::CreateTable { .. } => {
                     table.created = true;
                     table.before = None;
@@ -623,6 +630,14 @@ mod tests {
         assert!(
             script.contains("REFERENCES \"b\"") && script.contains("REFERENCES \"a\""),
             "{script}"
+        );
+        // Undone: both tables dropped, with enforcement off, and nothing rebuilt first.
+        let after = strata_diff::apply_all(&Schema::default(), &changes);
+        let down = sql(&Change::reverse_all(&changes), &after);
+        assert_eq!(
+            down,
+            "PRAGMA foreign_keys = OFF;\nDROP TABLE \"b\";\nDROP TABLE \"a\";\n\
+             PRAGMA foreign_key_check;\nPRAGMA foreign_keys = ON;"
         );
     }
 
