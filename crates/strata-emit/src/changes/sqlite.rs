@@ -501,7 +501,7 @@ fn rebuild(
         out.push(Statement::new(format!(
             "UPDATE sqlite_sequence SET name = {} WHERE name = {}",
             LITE.string_literal(&temp_name),
-            LITE.string_literal(&before.name)
+            LITE.string_literal(&after.name)
         )));
     }
     out.push(Statement::new(format!("DROP TABLE {name}")));
@@ -703,5 +703,40 @@ mod tests {
             "{script}"
         );
         assert!(!script.contains("RENAME COLUMN"), "{script}");
+    }
+
+    #[test]
+    fn a_table_renamed_then_rebuilt_is_rebuilt_under_its_new_name() {
+        let mut t = table("t", &["id", "other"]);
+        t.columns[0].ty = ColumnType::int(4);
+        t.columns[0].auto_increment = true;
+        let before = Schema {
+            tables: vec![t],
+            ..Schema::default()
+        };
+        let changes = vec![
+            Change::RenameTable {
+                from: at("t"),
+                to: at("u"),
+            },
+            Change::AddForeignKey {
+                table: at("u"),
+                foreign_key: fk("u"),
+            },
+        ];
+        let script = sql(&changes, &before);
+        let expected = [
+            "ALTER TABLE \"t\" RENAME TO \"u\";",
+            "INSERT INTO \"strata_new_u\" (\"id\", \"other\") SELECT \"id\", \"other\" FROM \"u\";",
+            "UPDATE sqlite_sequence SET name = 'strata_new_u' WHERE name = 'u';",
+            "DROP TABLE \"u\";",
+            "ALTER TABLE \"strata_new_u\" RENAME TO \"u\";",
+        ];
+        let mut at_line = 0;
+        for line in expected {
+            let found = script[at_line..].find(line).map(|n| n + at_line);
+            assert!(found.is_some(), "{line} in order in:\n{script}");
+            at_line = found.unwrap_or(0);
+        }
     }
 }
