@@ -1254,6 +1254,30 @@ fn a_sqlite_rebuild_keeps_child_rows_and_objects_in_the_sqlite3_shell() {
         "SELECT name, \"notnull\" FROM pragma_table_info('accounts') WHERE name = 'name';",
     );
     assert_eq!(nullable, "name|0\n", "the revision ran");
+    // And undone by hand with `downgrade --sql`, the same way.
+    let offline_down = check(dir, &["downgrade", "base", "--sql"]);
+    expect(&offline_down, 0, "downgrade --sql");
+    assert!(
+        offline_down
+            .stdout
+            .starts_with("PRAGMA foreign_keys = OFF;"),
+        "{}",
+        offline_down.stdout
+    );
+    sqlite3(
+        &copy,
+        &format!("PRAGMA foreign_keys = ON;\n{}", offline_down.stdout),
+    );
+    assert_eq!(
+        sqlite_state(&copy),
+        initial,
+        "the sqlite3 shell run of downgrade --sql"
+    );
+    let nullable = sqlite3(
+        &copy,
+        "SELECT name, \"notnull\" FROM pragma_table_info('accounts') WHERE name = 'name';",
+    );
+    assert_eq!(nullable, "name|1\n", "the revision was undone");
 
     // The same revision applied by strata.
     expect(&check(dir, &["upgrade", "head"]), 0, "upgrade");
