@@ -214,8 +214,8 @@ impl Plan {
     }
 }
 
-/// The views, triggers and unreadable indexes a rebuild of `rebuilt` must recreate, in creation
-/// order, and the statements dropping the views and triggers before any rebuild (triggers first:
+/// The views, triggers and indexes with saved SQL that a rebuild of `rebuilt` must recreate, in
+/// creation order, and the statements dropping the views and triggers before any rebuild (triggers first:
 /// dropping a view drops its own). A view depends on a rebuilt table when its SQL mentions the
 /// table or a dependent view; a trigger when it is on one of them or its SQL mentions one.
 fn dependents<'s>(
@@ -266,13 +266,13 @@ fn dependents<'s>(
         }) {
             return Err(EmitError::Unsupported {
                 what: format!(
-                    "renaming {} (or its columns) in a revision that rebuilds a table {} {} \
-                     depends on ({} would be recreated from SQL written before the rename: \
-                     rename in one revision, change the table in another)",
+                    "renaming {} or its columns in the revision that rebuilds a table {kind} {} \
+                     depends on ({kind} {} would be recreated from its SQL, written before the \
+                     rename: rename in one revision, make the other changes in another); this",
                     table.final_name,
-                    object.kind.keyword().to_ascii_lowercase(),
                     object.name,
                     object.name,
+                    kind = object.kind.keyword().to_ascii_lowercase(),
                 ),
             });
         }
@@ -666,7 +666,12 @@ mod tests {
             },
         ];
         let err = super::render(&changes, &before).unwrap_err().to_string();
-        assert!(err.contains("view v"), "{err}");
+        assert_eq!(
+            err,
+            "renaming t or its columns in the revision that rebuilds a table view v depends on \
+             (view v would be recreated from its SQL, written before the rename: rename in one \
+             revision, make the other changes in another); this is not supported"
+        );
         // Without the rename, the view is dropped and recreated from its SQL around the rebuild,
         // and the rebuild copies the columns.
         let script = sql(&changes[1..], &before);
