@@ -1282,7 +1282,31 @@ fn a_sqlite_rebuild_keeps_child_rows_and_objects_in_the_sqlite3_shell() {
     // The same revision applied by strata.
     expect(&check(dir, &["upgrade", "head"]), 0, "upgrade");
     assert_eq!(sqlite_state(&app), initial, "upgrade head");
-    expect(&check(dir, &["check"]), 0, "in sync after the rebuild");
+    let in_sync = check(dir, &["check"]);
+    expect(&in_sync, 0, "in sync after the rebuild");
+    assert!(
+        in_sync
+            .stdout
+            .contains("unmanaged: view account totals (left alone)")
+            || in_sync
+                .stderr
+                .contains("unmanaged: view account totals (left alone)"),
+        "{}{}",
+        in_sync.stdout,
+        in_sync.stderr
+    );
+    // `schema db` prints what it read, options, views and triggers included.
+    let ddl = check(dir, &["schema", "db"]);
+    expect(&ddl, 0, "schema db");
+    for part in [
+        ") STRICT;",
+        ") STRICT, WITHOUT ROWID;",
+        "CREATE VIEW \"big accounts\"",
+        "CREATE TRIGGER \"entries post\"",
+        "CREATE INDEX \"accounts rich\" ON \"accounts\" (\"balance\") WHERE \"balance\" > 1000;",
+    ] {
+        assert!(ddl.stdout.contains(part), "{part} in:\n{}", ddl.stdout);
+    }
 
     // And rolled back by strata.
     expect(&check(dir, &["downgrade", "base"]), 0, "downgrade");
