@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 use strata_ir::canonical::{
-    canonical, canonical_column_type, canonical_enums, canonical_table, canonical_table_key,
-    reconcile_tables,
+    canonical, canonical_column_type, canonical_enums, canonical_strict_type, canonical_table,
+    canonical_table_key, reconcile_tables,
 };
 use strata_ir::{Column, ColumnType, Dialect, EnumType, ForeignKey, Index, Schema, Table};
 
@@ -56,6 +56,25 @@ pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Diff {
     let mut plan = Plan::default();
     let mut notes = Vec::new();
     compare_enums(current, target, dialect, &mut plan, &mut notes);
+    // Views and triggers (read with their SQL on SQLite) are outside the entities' authority;
+    // indexes among the saved objects are reported with their tables.
+    for object in current
+        .objects
+        .iter()
+        .filter(|o| o.kind != strata_ir::ObjectKind::Index)
+    {
+        notes.push(Note::Unmanaged {
+            table: (object.kind == strata_ir::ObjectKind::Trigger).then(|| TableRef {
+                schema: None,
+                name: object.table.clone(),
+            }),
+            what: format!(
+                "{} {}",
+                object.kind.keyword().to_ascii_lowercase(),
+                object.name
+            ),
+        });
+    }
     // One table at a time in canonical form, so two canonical copies of schemas with thousands
     // of tables never exist at once.
     for (key, t) in &tgt.sorted {
@@ -63,6 +82,12 @@ pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Diff {
         match cur.by_key.get(key) {
             Some(c) => {
                 let mut c = canonical_table(c, dialect);
+                if dialect == Dialect::Sqlite && c.strict {
+                    // A STRICT table holds one of five type names, whatever entities declare.
+                    for column in t.columns.iter_mut().chain(c.columns.iter_mut()) {
+                        column.ty = canonical_strict_type(&column.ty);
+                    }
+                }
                 reconcile_tables(&mut t, &mut c);
                 compare_table(&c, &t, &renames, dialect, &mut plan, &mut notes);
             }
@@ -121,6 +146,7 @@ fn declared_renames(target: &Schema, dialect: Dialect) -> BTreeMap<(TableRef, St
                 .map(|t| Table::new(t.schema.clone(), t.name.clone()))
                 .collect(),
             enums: Vec::new(),
+            ..Schema::default()
         },
         dialect,
     );
@@ -595,6 +621,7 @@ mod tests {
         let target = Schema {
             tables: vec![orders()],
             enums: vec![],
+            ..Schema::default()
         };
         let mut db = orders();
         db.indexes.push(Index::on_columns(
@@ -616,6 +643,7 @@ mod tests {
                 name: "legacy".into(),
                 values: vec!["a".into()],
             }],
+            ..Schema::default()
         };
         let diff = diff(&current, &target, Dialect::Postgres);
         assert!(diff.changes.is_empty(), "{:#?}", diff.changes);
@@ -647,6 +675,7 @@ mod tests {
         let schema = |t: Table| Schema {
             tables: vec![t],
             enums: vec![],
+            ..Schema::default()
         };
         for dialect in Dialect::ALL {
             let diff = diff(&schema(db.clone()), &schema(target.clone()), dialect);
@@ -670,13 +699,83 @@ mod tests {
             &Schema {
                 tables: vec![db],
                 enums: vec![],
+                ..Schema::default()
             },
             &Schema {
                 tables: vec![target],
                 enums: vec![],
+                ..Schema::default()
             },
             Dialect::Postgres,
         );
         assert!(diff.changes.is_empty(), "{:#?}", diff.changes);
+    }
+
+    #[test]
+    fn a_strict_tables_five_type_names_hold_what_entities_declare() {
+        use strata_ir::{Column, ColumnType, StringLen};
+        let mut db = Table::new(None, "t");
+        db.strict = true;
+        db.columns
+            .push(Column::new("name", Dialect::Sqlite.parse_type("TEXT")));
+        db.columns
+            .push(Column::new("n", Dialect::Sqlite.parse_type("INTEGER")));
+        let mut model = Table::new(None, "t");
+        model.columns.push(Column::new(
+            "name",
+            ColumnType::String {
+                len: StringLen::N(40),
+            },
+        ));
+        model.columns.push(Column::new("n", ColumnType::int(8)));
+        let schema = |t: &Table| Schema {
+            tables: vec![t.clone()],
+            ..Schema::default()
+        };
+        let changes = diff(&schema(&db), &schema(&model), Dialect::Sqlite).changes;
+        assert!(changes.is_empty(), "{changes:#?}");
+        // An ordinary table keeps the declared names, which differ.
+        db.strict = false;
+        let changes = diff(&schema(&db), &schema(&model), Dialect::Sqlite).changes;
+        assert_eq!(changes.len(), 1, "{changes:#?}");
+    }
+
+    #[test]
+    fn views_and_triggers_are_unmanaged_and_left_alone() {
+        use strata_ir::{ObjectKind, SqlObject};
+        let mut db = Schema {
+            tables: vec![Table::new(None, "t")],
+            ..Schema::default()
+        };
+        for (kind, name, sql) in [
+            (ObjectKind::View, "v", "CREATE VIEW v AS SELECT 1 FROM t"),
+            (
+                ObjectKind::Trigger,
+                "tr",
+                "CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END",
+            ),
+        ] {
+            db.objects.push(SqlObject {
+                kind,
+                name: name.into(),
+                table: if kind == ObjectKind::View { "v" } else { "t" }.into(),
+                sql: sql.into(),
+                references: vec!["t".into()],
+            });
+        }
+        let target = Schema {
+            tables: vec![Table::new(None, "t")],
+            ..Schema::default()
+        };
+        let diff = diff(&db, &target, Dialect::Sqlite);
+        assert!(diff.changes.is_empty(), "{:#?}", diff.changes);
+        let notes: Vec<String> = diff.notes.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            notes,
+            [
+                "unmanaged: view v (left alone)",
+                "unmanaged: trigger tr on t (left alone)"
+            ]
+        );
     }
 }

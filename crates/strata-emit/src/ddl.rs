@@ -41,13 +41,22 @@ pub fn create_schema(schema: &Schema, dialect: Dialect) -> Result<String, EmitEr
     for table in &schema.tables {
         statements.push(create_table(table, dialect)?);
         statements.extend(comments(table, dialect));
-        // Implicit indexes come with their foreign key.
-        for index in table
-            .indexes
-            .iter()
-            .filter(|i| !i.constraint && !i.implicit)
-        {
+        // Implicit indexes come with their foreign key; those with saved SQL come with the
+        // other objects below.
+        for index in table.indexes.iter().filter(|i| {
+            !i.constraint
+                && !i.implicit
+                && i.name
+                    .as_deref()
+                    .is_none_or(|n| schema.index_sql(&table.name, n).is_none())
+        }) {
             statements.push(create_index(table, index, dialect));
+        }
+    }
+    // Views, triggers and indexes known only by their SQL, in the order they were created.
+    if dialect == Dialect::Sqlite {
+        for object in &schema.objects {
+            statements.push(format!("{};", object.sql.trim_end().trim_end_matches(';')));
         }
     }
     if dialect != Dialect::Sqlite {
@@ -82,6 +91,7 @@ pub(crate) fn table_name(table: &Table, dialect: Dialect) -> String {
 pub(crate) fn sqlite_rowid_key(table: &Table, column: &Column, dialect: Dialect) -> bool {
     dialect == Dialect::Sqlite
         && column.auto_increment
+        && !table.without_rowid
         && table
             .primary_key
             .as_ref()
@@ -139,6 +149,18 @@ pub(crate) fn create_table(table: &Table, dialect: Dialect) -> Result<String, Em
     {
         let _ = write!(sql, " COMMENT {}", dialect.string_literal(comment));
     }
+    if dialect == Dialect::Sqlite {
+        let options: Vec<&str> = [
+            (table.strict, "STRICT"),
+            (table.without_rowid, "WITHOUT ROWID"),
+        ]
+        .into_iter()
+        .filter_map(|(on, option)| on.then_some(option))
+        .collect();
+        if !options.is_empty() {
+            let _ = write!(sql, " {}", options.join(", "));
+        }
+    }
     sql.push(';');
     Ok(sql)
 }
@@ -149,7 +171,10 @@ pub(crate) fn column_definition(
     rowid: bool,
     dialect: Dialect,
 ) -> Result<String, EmitError> {
-    let ty = spell(table, column, &column.ty, dialect)?;
+    let mut ty = spell(table, column, &column.ty, dialect)?;
+    if dialect == Dialect::Sqlite && table.strict {
+        ty = strata_ir::dialect::sqlite_strict_type(&ty).to_owned();
+    }
     let mut sql = format!("{} {ty}", dialect.quote(&column.name));
     if let Some(collation) = &column.collation {
         let collation = match dialect {

@@ -6,7 +6,10 @@
 //!
 //! A case with a `seed.sql` has those rows inserted first, and every table both sides keep must
 //! still hold all of them after each step (SQLite rebuilds, PostgreSQL `ALTER ... USING` and
-//! MySQL `MODIFY` keep every row).
+//! MySQL `MODIFY` keep every row). A case with a `schema.<dialect>.sql` starts that dialect's
+//! database from it instead of the `before` entities' DDL: the same tables with what entities
+//! cannot describe. Whatever the start, every view, trigger and unreadable index, and every kept
+//! table's options, CHECKs, indexes and AUTOINCREMENT sequence, must be the same after each step.
 
 use std::fmt::Write;
 
@@ -69,17 +72,71 @@ async fn counts(db: &TestDb, tables: &[&str]) -> Vec<i64> {
     out
 }
 
+/// What entities cannot describe survives: the views, triggers and unreadable indexes (with
+/// their SQL), and each kept table's options, CHECKs and indexes.
+fn assert_kept(what: &str, initial: &Schema, now: &Schema, kept: &[&str]) {
+    assert_eq!(now.objects, initial.objects, "{what}: views and triggers");
+    for name in kept {
+        let (Some(was), Some(is)) = (initial.table(None, name), now.table(None, name)) else {
+            continue;
+        };
+        assert_eq!(
+            (is.without_rowid, is.strict),
+            (was.without_rowid, was.strict),
+            "{what}: options of {name}"
+        );
+        assert_eq!(is.checks, was.checks, "{what}: checks of {name}");
+        let unmanaged = |t: &strata_ir::Table| -> Vec<strata_ir::Index> {
+            t.indexes
+                .iter()
+                .filter(|i| i.predicate.is_some() || i.column_names().is_none())
+                .cloned()
+                .collect()
+        };
+        assert_eq!(
+            unmanaged(is),
+            unmanaged(was),
+            "{what}: expression and partial indexes of {name}"
+        );
+    }
+}
+
+/// SQLite: each kept table's AUTOINCREMENT sequence (0 when it has none); nothing elsewhere.
+async fn sequences(db: &TestDb, tables: &[&str]) -> Vec<i64> {
+    if db.dialect != Dialect::Sqlite
+        || db
+            .scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_sequence'")
+            .await
+            == 0
+    {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for t in tables {
+        out.push(
+            db.scalar(&format!(
+                "SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = {}",
+                db.dialect.string_literal(t)
+            ))
+            .await,
+        );
+    }
+    out
+}
+
 async fn scenario(case: &str, dialect: Dialect, log: &mut String) {
     let (before, after) = diff_case(case);
     let Some(db) = TestDb::create(dialect).await else {
         return;
     };
-    let start = strata_emit::create_schema(&before, dialect).unwrap();
+    let case_dir = fixture_dir("diff").join(case);
+    let start = std::fs::read_to_string(case_dir.join(format!("schema.{dialect}.sql")))
+        .unwrap_or_else(|_| strata_emit::create_schema(&before, dialect).unwrap());
     if let Err(e) = db.try_execute(&start).await {
         panic!("the initial schema on {dialect} failed: {e}\n{start}");
     }
     let initial = introspect(&db).await;
-    let seed = std::fs::read_to_string(fixture_dir("diff").join(case).join("seed.sql")).ok();
+    let seed = std::fs::read_to_string(case_dir.join("seed.sql")).ok();
     let kept: Vec<&str> = before
         .tables
         .iter()
@@ -95,6 +152,18 @@ async fn scenario(case: &str, dialect: Dialect, log: &mut String) {
             "{case}: the seed inserted nothing"
         );
     }
+    // Tables that keep an auto-increment column on both sides keep their sequence.
+    let counted: Vec<&str> = kept
+        .iter()
+        .copied()
+        .filter(|name| {
+            [&before, &after].iter().all(|side| {
+                side.table(None, name)
+                    .is_some_and(|t| t.columns.iter().any(|c| c.auto_increment))
+            })
+        })
+        .collect();
+    let sequenced = sequences(&db, &counted).await;
     let diff = strata_diff::diff(&initial, &after, dialect);
     let up = strata_emit::render(&diff.changes, &initial, dialect).unwrap();
     let _ = writeln!(log, "== {dialect} up\n{}", logged(&up));
@@ -108,6 +177,12 @@ async fn scenario(case: &str, dialect: Dialect, log: &mut String) {
             "{case} on {dialect}: rows after up"
         );
     }
+    assert_kept(&format!("{case} after up"), &initial, &upgraded, &kept);
+    assert_eq!(
+        sequences(&db, &counted).await,
+        sequenced,
+        "{case} on {dialect}: AUTOINCREMENT sequences after up"
+    );
 
     let down =
         strata_emit::render(&Change::reverse_all(&diff.changes), &upgraded, dialect).unwrap();
@@ -121,6 +196,12 @@ async fn scenario(case: &str, dialect: Dialect, log: &mut String) {
             "{case} on {dialect}: rows after down"
         );
     }
+    assert_kept(&format!("{case} after down"), &initial, &downgraded, &kept);
+    assert_eq!(
+        sequences(&db, &counted).await,
+        sequenced,
+        "{case} on {dialect}: AUTOINCREMENT sequences after down"
+    );
 
     let again = strata_emit::render(&diff.changes, &downgraded, dialect).unwrap();
     let upgraded = run(&db, &format!("{case} up again"), &again).await;
@@ -186,8 +267,48 @@ scenarios!(
     possible_rename,
     primary_key_changed,
     primary_key_over_foreign_key_index,
+    primary_key_replaces_auto_increment_id,
     rename_declared,
+    sqlite_five_columns_changed,
+    sqlite_rebuild_keeps_objects,
     string_length_changed,
     table_comment_changed,
     widen_integer,
 );
+
+/// The number of times `sql` copies rows into a rebuilt `table`.
+fn copies(sql: &str, table: &str) -> usize {
+    sql.matches(&format!("INSERT INTO \"strata_new_{table}\""))
+        .count()
+}
+
+#[test]
+fn a_revision_changing_five_columns_of_a_table_copies_it_once() {
+    let (before, after) = diff_case("sqlite_five_columns_changed");
+    let changes = strata_diff::diff(&before, &after, Dialect::Sqlite).changes;
+    let altered = changes
+        .iter()
+        .filter(|c| matches!(c, Change::AlterColumn { .. }))
+        .count();
+    assert_eq!(altered, 5, "the case changes five columns: {changes:#?}");
+    let up = strata_emit::render(&changes, &before, Dialect::Sqlite).unwrap();
+    let down =
+        strata_emit::render(&Change::reverse_all(&changes), &after, Dialect::Sqlite).unwrap();
+    for (what, script) in [("up", up.sql()), ("down", down.sql())] {
+        assert_eq!(copies(&script, "profiles"), 1, "{what}:\n{script}");
+        assert_eq!(
+            script.matches("CREATE TABLE ").count(),
+            1,
+            "{what}:\n{script}"
+        );
+        assert_eq!(
+            script.matches("PRAGMA foreign_keys = OFF").count(),
+            1,
+            "{what}:\n{script}"
+        );
+        assert!(
+            script.starts_with("PRAGMA foreign_keys = OFF;"),
+            "{what}: enforcement goes off first, outside any transaction a runner opens\n{script}"
+        );
+    }
+}

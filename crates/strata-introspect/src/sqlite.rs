@@ -3,14 +3,15 @@
 //! [`fetch`] is the only IO. Each query starts from the same list of tables in scope
 //! (`pragma_table_list`: ordinary tables of `main`, not `sqlite_*`, not views, virtual or shadow
 //! tables, and not matching an ignore pattern, filtered in SQL). The first reads those tables'
-//! stored `CREATE TABLE` and `CREATE INDEX` text from `sqlite_schema`; the others join them with
+//! stored `CREATE TABLE` and `CREATE INDEX` text, and every view's and trigger's, from
+//! `sqlite_schema`; the others join them with
 //! the table-valued pragmas: `pragma_table_xinfo` for columns, `pragma_index_list` with
 //! `pragma_index_xinfo` (key columns only) for indexes, `pragma_foreign_key_list` (with the
 //! parent's `pragma_table_info` for implied target columns) for foreign keys.
 //!
 //! [`lower::lower`] then turns the rows into a [`Schema`] without IO, reading what the pragmas do
 //! not say (AUTOINCREMENT, CHECKs, generated expressions, constraint names, DEFERRABLE,
-//! collations, index expressions and predicates) out of the stored text with a real tokenizer
+//! collations, index expressions and predicates, `WITHOUT ROWID`, `STRICT`) out of the stored text with a real tokenizer
 //! and parser ([`create`]).
 //!
 //! Ignore patterns are matched with SQLite's `LIKE`, which ignores ASCII case as SQLite's names
@@ -42,6 +43,19 @@ pub(crate) struct Catalog {
     pub columns: Vec<ColumnRow>,
     pub indexes: Vec<IndexRow>,
     pub foreign_keys: Vec<ForeignKeyRow>,
+    /// Views and triggers, in the order the database created them.
+    pub objects: Vec<ObjectRow>,
+}
+
+/// A view or trigger of `sqlite_schema`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ObjectRow {
+    /// `view` or `trigger`.
+    pub kind: String,
+    pub name: String,
+    /// The table or view a trigger is on; a view's own name.
+    pub table: String,
+    pub sql: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -54,6 +68,7 @@ pub(crate) struct TableRow {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct IndexSqlRow {
     pub index: String,
+    pub table: String,
     pub sql: String,
 }
 
@@ -130,10 +145,13 @@ fn scope_binds(scope: &Scope) -> Vec<String> {
     scope.ignore_like().into_iter().map(|(p, _)| p).collect()
 }
 
-/// Tables and indexes with their stored SQL (one scan of `sqlite_schema`).
-const OBJECTS: &str = "SELECT s.type, s.name, s.sql FROM sqlite_schema AS s \
-     WHERE s.type IN ('table', 'index') AND s.tbl_name IN (SELECT name FROM t) \
-     ORDER BY s.type, s.name";
+/// Tables and indexes in scope, and every view and trigger, with their stored SQL, in creation
+/// order (one scan of `sqlite_schema`). Views and triggers are read whatever the scope: a table
+/// rebuild must recreate every one that depends on the table.
+const OBJECTS: &str = "SELECT s.type, s.name, s.tbl_name, s.sql FROM sqlite_schema AS s \
+     WHERE (s.type IN ('table', 'index') AND s.tbl_name IN (SELECT name FROM t)) \
+     OR (s.type IN ('view', 'trigger') AND s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\') \
+     ORDER BY s.rowid";
 
 const COLUMNS: &str = "SELECT t.name AS tbl, c.cid, c.name, c.type, c.\"notnull\", c.dflt_value, \
      c.pk, c.hidden \
@@ -183,11 +201,22 @@ pub(crate) async fn fetch(
         let e = || err("tables");
         let kind: String = row.try_get(0).map_err(e())?;
         let name: String = row.try_get(1).map_err(e())?;
-        let sql: Option<String> = row.try_get(2).map_err(e())?;
-        if kind == "table" {
-            catalog.tables.push(TableRow { name, sql });
-        } else if let Some(sql) = sql {
-            catalog.index_sql.push(IndexSqlRow { index: name, sql });
+        let table: String = row.try_get(2).map_err(e())?;
+        let sql: Option<String> = row.try_get(3).map_err(e())?;
+        match (kind.as_str(), sql) {
+            ("table", sql) => catalog.tables.push(TableRow { name, sql }),
+            ("index", Some(sql)) => catalog.index_sql.push(IndexSqlRow {
+                index: name,
+                table,
+                sql,
+            }),
+            ("view" | "trigger", Some(sql)) => catalog.objects.push(ObjectRow {
+                kind,
+                name,
+                table,
+                sql,
+            }),
+            _ => {}
         }
     }
     for row in rows(conn, scope, COLUMNS, "columns").await? {

@@ -230,6 +230,7 @@ async fn every_type_and_default_reads_back_canonical() {
     let schema = Schema {
         tables: vec![table],
         enums: vec![],
+        ..Schema::default()
     };
     let Some(read) = try_recreate(&schema).await else {
         return;

@@ -202,6 +202,7 @@ fn matrix() -> (Schema, Vec<(ColumnType, Option<DefaultValue>)>) {
     let schema = Schema {
         tables: vec![table],
         enums: vec![status, unit],
+        ..Schema::default()
     };
     (schema, cases)
 }

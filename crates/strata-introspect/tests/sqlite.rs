@@ -201,6 +201,7 @@ async fn every_type_reads_back_as_its_canonical_form() {
     let schema = Schema {
         tables: vec![table.clone()],
         enums: vec![],
+        ..Schema::default()
     };
     let ddl = create_schema(&schema, SQLITE).expect("DDL");
     let read_back = read(&ddl, &Scope::default()).await;

@@ -23,6 +23,8 @@ pub fn canonical(schema: &Schema, dialect: Dialect) -> Schema {
             .map(|t| canonical_table(t, dialect))
             .collect(),
         enums: canonical_enums(schema, dialect),
+        // Views, triggers and unreadable indexes are outside the entities' authority.
+        objects: Vec::new(),
     };
     // Enums come sorted and each table's parts are sorted by `canonical_table`.
     out.tables
@@ -101,9 +103,23 @@ pub fn canonical_table(table: &Table, dialect: Dialect) -> Table {
             .collect(),
         checks: table.checks.clone(),
         comment: canonical_comment(table.comment.as_deref(), dialect),
+        // Table options entities cannot state: kept from the database (a change that drops the
+        // table carries them to its reverse), never compared.
+        without_rowid: table.without_rowid,
+        strict: table.strict,
     };
     out.sort_parts();
     out
+}
+
+/// What a column of `ty` holds in a SQLite `STRICT` table, which stores its declared type as one
+/// of five names ([`crate::dialect::sqlite_strict_type`]): the types of one such name are equal
+/// there.
+pub fn canonical_strict_type(ty: &ColumnType) -> ColumnType {
+    match Dialect::Sqlite.spell_type(ty) {
+        Ok(spelled) => Dialect::Sqlite.parse_type(crate::dialect::sqlite_strict_type(&spelled)),
+        Err(_) => ty.clone(),
+    }
 }
 
 fn canonical_comment(comment: Option<&str>, dialect: Dialect) -> Option<String> {
@@ -360,6 +376,7 @@ mod tests {
         let model = Schema {
             tables: vec![users(Some("public"))],
             enums: vec![],
+            ..Schema::default()
         };
         let c = canonical(&model, Dialect::Postgres);
         let t = &c.tables[0];
@@ -376,6 +393,7 @@ mod tests {
             &Schema {
                 tables: vec![users(None)],
                 enums: vec![],
+                ..Schema::default()
             },
             Dialect::Postgres,
         );

@@ -21,11 +21,32 @@ pub fn dump(schema: &Schema) -> String {
     for table in &schema.tables {
         dump_table(&mut out, table);
     }
+    for object in &schema.objects {
+        let uses = if object.references.is_empty() {
+            String::new()
+        } else {
+            format!(" (uses {})", object.references.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "{} {} on {}{uses}: {}",
+            object.kind.keyword().to_ascii_lowercase(),
+            object.name,
+            object.table,
+            object.sql.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+    }
     out
 }
 
 fn dump_table(out: &mut String, table: &Table) {
     let _ = writeln!(out, "table {}", table.qualified_name());
+    if table.without_rowid {
+        let _ = writeln!(out, "  without rowid");
+    }
+    if table.strict {
+        let _ = writeln!(out, "  strict");
+    }
     if let Some(comment) = &table.comment {
         let _ = writeln!(out, "  comment {}", quoted(comment));
     }

@@ -14,6 +14,67 @@ pub struct Schema {
     pub tables: Vec<Table>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enums: Vec<EnumType>,
+    /// Objects entities cannot describe (SQLite views, triggers, and the indexes the model cannot
+    /// state exactly: expression and partial ones, also listed in their table), each with its own
+    /// SQL, in the order the database created them. They are never
+    /// compared or dropped; a SQLite table rebuild recreates them from this SQL.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objects: Vec<SqlObject>,
+}
+
+/// What kind of [`SqlObject`] it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectKind {
+    View,
+    Trigger,
+    Index,
+}
+
+impl ObjectKind {
+    /// The SQL keyword (`VIEW`, `TRIGGER`, `INDEX`).
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ObjectKind::View => "VIEW",
+            ObjectKind::Trigger => "TRIGGER",
+            ObjectKind::Index => "INDEX",
+        }
+    }
+}
+
+/// A database object known only by its SQL, as the database stores it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SqlObject {
+    pub kind: ObjectKind,
+    pub name: String,
+    /// The table (or view) a trigger or index is on; a view's own name.
+    pub table: String,
+    /// The `CREATE ...` statement, without a final `;`.
+    pub sql: String,
+    /// The names of the tables and views its SQL mentions, lowercased (names are
+    /// case-insensitive in SQLite), read by introspection: what it depends on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+}
+
+impl Schema {
+    /// The saved SQL of index `index` on `table`, when the model cannot state that index exactly
+    /// (an expression or partial index) or could not read it.
+    pub fn index_sql(&self, table: &str, index: &str) -> Option<&SqlObject> {
+        self.objects.iter().find(|o| {
+            o.kind == ObjectKind::Index
+                && o.name.eq_ignore_ascii_case(index)
+                && o.table.eq_ignore_ascii_case(table)
+        })
+    }
+}
+
+impl SqlObject {
+    /// Whether its SQL mentions the table or view `name` (case-insensitive), or it sits on it.
+    pub fn depends_on(&self, name: &str) -> bool {
+        self.table.eq_ignore_ascii_case(name)
+            || self.references.iter().any(|r| r.eq_ignore_ascii_case(name))
+    }
 }
 
 impl Schema {
@@ -71,6 +132,13 @@ pub struct Table {
     pub checks: Vec<Check>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// SQLite `WITHOUT ROWID`. Entities cannot state it: it is kept from the database and
+    /// never compared.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub without_rowid: bool,
+    /// SQLite `STRICT`, kept from the database and never compared, like `without_rowid`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub strict: bool,
 }
 
 impl Table {

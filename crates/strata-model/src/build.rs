@@ -127,7 +127,7 @@ pub(crate) fn build(
         .collect();
     let mut schema = Schema {
         tables: entities.into_iter().map(|e| e.table).collect(),
-        enums: Vec::new(),
+        ..Schema::default()
     };
     schema.enums = used_enums(&schema.tables, diagnostics, modules);
     schema.sort();

@@ -60,6 +60,25 @@ pub(crate) fn plan(
     let mut state = before.clone();
     let mut out = Vec::new();
     let whole = strata_emit::render(changes, before, dialect)?;
+    if dialect == Dialect::Sqlite && rebuilds(&whole) {
+        // SQLite rebuilds a table once per migration, taking all of its changes: the changes
+        // are listed (with their warnings) and the migration's SQL follows as one step.
+        for (i, change) in changes.iter().enumerate() {
+            let last = i + 1 == changes.len();
+            let script = strata_emit::render(std::slice::from_ref(change), &state, dialect)?;
+            out.push(Planned {
+                step: Step::Sql(if last {
+                    whole.statements.iter().map(|s| s.sql.clone()).collect()
+                } else {
+                    Vec::new()
+                }),
+                warning: script.warnings().next().cloned(),
+                summary: change.to_string(),
+            });
+            strata_diff::apply(&mut state, change);
+        }
+        return Ok((out, whole.transactional));
+    }
     for change in changes {
         let script = strata_emit::render(std::slice::from_ref(change), &state, dialect)?;
         let sql: Vec<String> = script.statements.iter().map(|s| s.sql.clone()).collect();
@@ -78,6 +97,14 @@ pub(crate) fn plan(
         strata_diff::apply(&mut state, change);
     }
     Ok((out, whole.transactional))
+}
+
+/// Whether a SQLite script rebuilds a table (it then turns foreign-key enforcement off first).
+fn rebuilds(script: &strata_emit::Script) -> bool {
+    script
+        .statements
+        .first()
+        .is_some_and(|s| s.sql == "PRAGMA foreign_keys = OFF;")
 }
 
 fn lit(s: &str) -> proc_macro2::Literal {
@@ -113,7 +140,8 @@ fn builder(
             let t = table_name(&table.schema, &table.name)?;
             Some(quote!(manager.drop_table(Table::drop().table(#t).to_owned()).await?;))
         }
-        Change::AddColumn { table, column } if single => {
+        // An auto-increment column is added plain on MySQL and keyed later: strata's SQL.
+        Change::AddColumn { table, column } if single && !column.auto_increment => {
             let t = table_ref(table)?;
             let def = column_def(column, dialect, false)?;
             Some(

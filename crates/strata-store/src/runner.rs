@@ -341,7 +341,9 @@ pub fn offline_script(
             "SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '');\n"
                 .to_owned()
         }
-        Kind::Sqlite => String::new(),
+        // SQLite ignores this pragma inside a transaction: off before the first BEGIN, so that
+        // a table rebuild's DROP TABLE cascades nowhere, and checked before each COMMIT.
+        Kind::Sqlite => "PRAGMA foreign_keys = OFF;\n\n".to_owned(),
     };
     out.push_str(&format!("{};\n\n", kind.create_version_table()));
     for id in plan {
@@ -379,10 +381,16 @@ pub fn offline_script(
         out.push_str("\n\n");
         out.push_str(&record);
         out.push('\n');
+        if kind == Kind::Sqlite {
+            out.push_str("PRAGMA foreign_key_check;\n");
+        }
         if transaction {
             out.push_str("COMMIT;\n");
         }
         out.push('\n');
+    }
+    if kind == Kind::Sqlite {
+        out.push_str("PRAGMA foreign_keys = ON;\n");
     }
     Ok(out)
 }

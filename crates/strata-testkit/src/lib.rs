@@ -71,10 +71,13 @@ pub fn entity_pair(kind: &str, case: &str) -> (Schema, Schema) {
     (read("before"), read("after"))
 }
 
-/// The dialects a comparison case applies to: `enum_*` cases are about PostgreSQL's enum types.
+/// The dialects a comparison case applies to: `enum_*` cases are about PostgreSQL's enum types,
+/// `sqlite_*` cases about SQLite's table rebuilds.
 pub fn diff_case_dialects(case: &str) -> Vec<Dialect> {
     if case.starts_with("enum_") {
         vec![Dialect::Postgres]
+    } else if case.starts_with("sqlite_") {
+        vec![Dialect::Sqlite]
     } else {
         Dialect::ALL.to_vec()
     }

@@ -1323,3 +1323,172 @@ fn a_missing_sqlite_file_reads_empty_and_is_created_by_upgrade() {
         nowhere.stderr
     );
 }
+
+/// Runs the `sqlite3` shell on `db` with `input` on stdin, stopping at the first error, and
+/// returns what it printed. The shell is required: the test fails when it is missing.
+fn sqlite3(db: &Path, input: &str) -> String {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new("sqlite3")
+        .arg("-bail")
+        .arg(db)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("this test runs SQL with the sqlite3 shell, which is not installed ({e}): apt-get install sqlite3")
+        });
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input.as_bytes()).unwrap();
+    }
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "sqlite3 failed: {}\n--- input\n{input}\n--- stdout\n{stdout}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// What a rebuild must keep in a SQLite database, as the sqlite3 shell reports it: row counts
+/// (the child table's included), the AUTOINCREMENT sequence, and every table, index, view and
+/// trigger with its SQL, except the tables the revision changes, whose options, CHECKs and
+/// AUTOINCREMENT clause are listed instead.
+fn sqlite_state(db: &Path) -> String {
+    sqlite3(
+        db,
+        "SELECT 'accounts', count(*) FROM accounts; \
+         SELECT 'entries', count(*), sum(amount) FROM entries; \
+         SELECT 'codes', count(*) FROM codes; \
+         SELECT 'sequence', name, seq FROM sqlite_sequence WHERE name = 'accounts'; \
+         SELECT 'strict', name, strict, wr FROM pragma_table_list WHERE name IN ('accounts', 'codes') ORDER BY name; \
+         SELECT 'kept', name, instr(sql, 'AUTOINCREMENT') > 0, instr(sql, 'CHECK') > 0 FROM sqlite_schema WHERE name IN ('accounts', 'codes') ORDER BY name; \
+         SELECT type, name, sql FROM sqlite_schema WHERE (type IN ('view', 'trigger', 'index') OR name = 'entries') AND tbl_name <> 'strata_revisions' ORDER BY type, name;",
+    )
+}
+
+/// A SQLite table rebuild printed by `upgrade --sql` and run by the `sqlite3` shell with foreign
+/// keys on (as applications connect) keeps the child rows that `ON DELETE CASCADE` would delete,
+/// and the table's triggers, views, indexes, STRICT, WITHOUT ROWID, CHECKs and AUTOINCREMENT
+/// sequence; `upgrade` itself keeps the same, and `check` then finds nothing to change.
+#[test]
+fn a_sqlite_rebuild_keeps_child_rows_and_objects_in_the_sqlite3_shell() {
+    let case = fixtures().join("../diff/sqlite_rebuild_keeps_objects");
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path();
+    let app = dir.join("app.db");
+    let schema = std::fs::read_to_string(case.join("schema.sqlite.sql")).unwrap();
+    let seed = std::fs::read_to_string(case.join("seed.sql")).unwrap();
+    sqlite3(
+        &app,
+        &format!("PRAGMA foreign_keys = ON;\n{schema}\n{seed}"),
+    );
+    let initial = sqlite_state(&app);
+    assert!(initial.contains("entries|3|320"), "{initial}");
+
+    std::fs::write(
+        dir.join("strata.toml"),
+        "database_url = \"sqlite:app.db\"\n",
+    )
+    .unwrap();
+    let entities = dir.join("src/entities");
+    std::fs::create_dir_all(&entities).unwrap();
+    for entry in std::fs::read_dir(case.join("after")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), entities.join(entry.file_name())).unwrap();
+    }
+    let generated = check(dir, &["autogenerate", "-m", "names and labels optional"]);
+    expect(&generated, 0, "autogenerate");
+    let up = std::fs::read_to_string(written(&generated).join("up.sql")).unwrap();
+    assert_eq!(up.matches("INSERT INTO \"strata_new_").count(), 2, "{up}");
+
+    let offline = check(dir, &["upgrade", "--sql"]);
+    expect(&offline, 0, "upgrade --sql");
+    let script = &offline.stdout;
+    let (off, begin) = (
+        script.find("PRAGMA foreign_keys = OFF;"),
+        script.find("BEGIN;"),
+    );
+    assert!(
+        off.zip(begin).is_some_and(|(off, begin)| off < begin),
+        "enforcement goes off before the transaction:\n{script}"
+    );
+    let (check_at, commit) = (
+        script.rfind("PRAGMA foreign_key_check;"),
+        script.rfind("COMMIT;"),
+    );
+    assert!(
+        check_at.zip(commit).is_some_and(|(c, commit)| c < commit),
+        "foreign keys are checked before the commit:\n{script}"
+    );
+
+    // The script, run by hand on a copy with enforcement on.
+    let copy = dir.join("copy.db");
+    std::fs::copy(&app, &copy).unwrap();
+    sqlite3(&copy, &format!("PRAGMA foreign_keys = ON;\n{script}"));
+    let by_shell = sqlite_state(&copy);
+    assert_eq!(by_shell, initial, "the sqlite3 shell run of upgrade --sql");
+    let nullable = sqlite3(
+        &copy,
+        "SELECT name, \"notnull\" FROM pragma_table_info('accounts') WHERE name = 'name';",
+    );
+    assert_eq!(nullable, "name|0\n", "the revision ran");
+    // And undone by hand with `downgrade --sql`, the same way.
+    let offline_down = check(dir, &["downgrade", "base", "--sql"]);
+    expect(&offline_down, 0, "downgrade --sql");
+    assert!(
+        offline_down
+            .stdout
+            .starts_with("PRAGMA foreign_keys = OFF;"),
+        "{}",
+        offline_down.stdout
+    );
+    sqlite3(
+        &copy,
+        &format!("PRAGMA foreign_keys = ON;\n{}", offline_down.stdout),
+    );
+    assert_eq!(
+        sqlite_state(&copy),
+        initial,
+        "the sqlite3 shell run of downgrade --sql"
+    );
+    let nullable = sqlite3(
+        &copy,
+        "SELECT name, \"notnull\" FROM pragma_table_info('accounts') WHERE name = 'name';",
+    );
+    assert_eq!(nullable, "name|1\n", "the revision was undone");
+
+    // The same revision applied by strata.
+    expect(&check(dir, &["upgrade", "head"]), 0, "upgrade");
+    assert_eq!(sqlite_state(&app), initial, "upgrade head");
+    let in_sync = check(dir, &["check"]);
+    expect(&in_sync, 0, "in sync after the rebuild");
+    assert!(
+        in_sync
+            .stdout
+            .contains("unmanaged: view account totals (left alone)")
+            || in_sync
+                .stderr
+                .contains("unmanaged: view account totals (left alone)"),
+        "{}{}",
+        in_sync.stdout,
+        in_sync.stderr
+    );
+    // `schema db` prints what it read, options, views and triggers included.
+    let ddl = check(dir, &["schema", "db"]);
+    expect(&ddl, 0, "schema db");
+    for part in [
+        ") STRICT;",
+        ") STRICT, WITHOUT ROWID;",
+        "CREATE VIEW \"big accounts\"",
+        "CREATE TRIGGER \"entries post\"",
+        "CREATE INDEX \"accounts rich\" ON \"accounts\" (\"balance\") WHERE \"balance\" > 1000;",
+    ] {
+        assert!(ddl.stdout.contains(part), "{part} in:\n{}", ddl.stdout);
+    }
+
+    // And rolled back by strata.
+    expect(&check(dir, &["downgrade", "base"]), 0, "downgrade");
+    assert_eq!(sqlite_state(&app), initial, "downgrade base");
+}

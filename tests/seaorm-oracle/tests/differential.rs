@@ -108,11 +108,14 @@ fn compare(strata: &Schema, seaorm: &Schema) -> Vec<Diff> {
     let Schema {
         tables: s_tables,
         enums: s_enums,
+        objects: s_objects,
     } = strata;
     let Schema {
         tables: o_tables,
         enums: o_enums,
+        objects: o_objects,
     } = seaorm;
+    diffs.check("views, triggers and other objects", s_objects, o_objects);
 
     // Enum types, sorted by name on both sides: paired by position when the counts agree, so a
     // naming difference still has its values compared.
@@ -163,8 +166,16 @@ fn compare_table(diffs: &mut Diffs, s: &Table, o: &Table) {
         foreign_keys,
         checks,
         comment,
+        without_rowid,
+        strict,
     } = s;
     let t = s.qualified_name();
+    diffs.check(
+        format!("{t}: without rowid"),
+        without_rowid,
+        &o.without_rowid,
+    );
+    diffs.check(format!("{t}: strict"), strict, &o.strict);
     diffs.check(format!("{t}: comment"), comment, &o.comment);
     diffs.check(format!("{t}: primary key"), primary_key, &o.primary_key);
     diffs.check(format!("{t}: indexes"), indexes, &o.indexes);

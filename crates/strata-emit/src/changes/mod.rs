@@ -2,8 +2,9 @@
 //!
 //! [`render`] walks the differ's ordered changes, keeping the schema model up to date as it
 //! goes (`strata_diff::apply`), so each dialect renders a change knowing the state of the table
-//! it touches (SQLite rebuilds a table from its final definition; PostgreSQL converts the
-//! columns of an enum type it replaces). Each dialect has one file with the same shape.
+//! it touches (PostgreSQL converts the columns of an enum type it replaces). SQLite renders the
+//! whole list at once: a table it must rebuild is rebuilt once, from its final definition, with
+//! all of its changes. Each dialect has one file.
 
 mod mysql;
 mod postgres;
@@ -90,13 +91,23 @@ impl Script {
 /// Renders `changes`, which run against a database whose schema is `before`.
 pub fn render(changes: &[Change], before: &Schema, dialect: Dialect) -> Result<Script, EmitError> {
     strata_ir::text::check_schema(before)?;
+    if dialect == Dialect::Sqlite {
+        // A rebuild takes all of a table's changes at once: SQLite renders the whole list.
+        let statements = sqlite::render(changes, before)?;
+        strata_ir::text::check_schema(&strata_diff::apply_all(before, changes))?;
+        return Ok(Script {
+            statements,
+            transactional: true,
+        });
+    }
     let mut state = before.clone();
     let mut script = Script::default();
     for change in changes {
         let statements = match dialect {
             Dialect::Postgres => postgres::render(change, &state)?,
             Dialect::Mysql => mysql::render(change, &state)?,
-            Dialect::Sqlite => sqlite::render(change, &state)?,
+            // Rendered above, as a whole.
+            Dialect::Sqlite => Vec::new(),
         };
         script.statements.extend(statements);
         strata_diff::apply(&mut state, change);
@@ -186,13 +197,13 @@ pub(crate) fn warning_of(change: &Change, dialect: Dialect) -> Option<(&'static 
                         "fails, changing nothing, if a value does not fit"
                     }
                     Dialect::Sqlite => {
-                        "SQLite does not enforce declared sizes: every value is kept as it is"
+                        "SQLite does not enforce declared types, every value is kept as it is"
                     }
                 };
                 Some((
                     "narrow_type",
                     format!(
-                        "column {table}.{}: {} -> {} {consequence}",
+                        "column {table}.{}: {} -> {}: {consequence}",
                         to.name, from.ty, to.ty
                     ),
                 ))

@@ -98,6 +98,7 @@ pub(crate) fn lower(catalog: &Catalog) -> Schema {
     let mut schema = Schema {
         tables: tables.into_values().collect(),
         enums: Vec::new(),
+        objects: Vec::new(),
     };
     schema.sort();
     schema

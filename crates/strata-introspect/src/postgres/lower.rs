@@ -76,6 +76,7 @@ pub(crate) fn lower(catalog: Catalog) -> Schema {
     let mut schema = Schema {
         tables,
         enums: enums.into_values().collect(),
+        objects: Vec::new(),
     };
     schema.sort();
     schema

@@ -10,13 +10,15 @@
 //! `WITHOUT ROWID` tables whatever the declaration says, and only tolerates NULL keys elsewhere
 //! for backwards compatibility; recreating a table turns `INT PRIMARY KEY` into a rowid alias).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use strata_ir::{
-    Column, Dialect, FkAction, ForeignKey, Generated, Index, IndexPart, PrimaryKey, Schema, Table,
+    Column, Dialect, FkAction, ForeignKey, Generated, Index, IndexPart, ObjectKind, PrimaryKey,
+    Schema, SqlObject, Table,
 };
 
 use super::create::{IndexSql, TableSql, parse_create_index, parse_create_table};
+use super::tokenize::tokenize;
 use super::{Catalog, ColumnRow, ForeignKeyRow, IndexRow, TableRow};
 
 const SQLITE: Dialect = Dialect::Sqlite;
@@ -69,7 +71,78 @@ pub(crate) fn lower(catalog: &Catalog) -> Schema {
             .push(ctx.table(table, indexes.get(name), foreign_keys.get(name)));
     }
     schema.sort();
+    schema.objects = objects(catalog, &schema);
     schema
+}
+
+/// Views, triggers and the indexes the model could not describe, with their own SQL, in creation
+/// order, each with the tables and views its SQL mentions.
+fn objects(catalog: &Catalog, schema: &Schema) -> Vec<SqlObject> {
+    let names: HashSet<String> = catalog
+        .tables
+        .iter()
+        .map(|t| t.name.to_lowercase())
+        .chain(
+            catalog
+                .objects
+                .iter()
+                .filter(|o| o.kind == "view")
+                .map(|o| o.name.to_lowercase()),
+        )
+        .collect();
+    let references = |own: &str, sql: &str| {
+        let mut found: Vec<String> = tokenize(sql)
+            .iter()
+            .filter_map(|t| t.ident())
+            .map(|n| n.to_lowercase())
+            .filter(|n| names.contains(n) && !n.eq_ignore_ascii_case(own))
+            .collect();
+        found.sort();
+        found.dedup();
+        found
+    };
+    let mut out: Vec<SqlObject> = catalog
+        .objects
+        .iter()
+        .map(|o| SqlObject {
+            kind: if o.kind == "view" {
+                ObjectKind::View
+            } else {
+                ObjectKind::Trigger
+            },
+            name: o.name.clone(),
+            table: o.table.clone(),
+            sql: o.sql.clone(),
+            references: references(&o.name, &o.sql),
+        })
+        .collect();
+    // An index the model cannot state exactly (an expression part, which it keeps without its
+    // direction, or a predicate), or could not read at all (then it is left out of its table), is
+    // kept here with its own SQL, which a rebuild recreates it from.
+    let exact = |table: &str, index: &str| {
+        schema.tables.iter().any(|t| {
+            t.name == table
+                && t.indexes.iter().any(|i| {
+                    i.name.as_deref() == Some(index)
+                        && i.predicate.is_none()
+                        && i.column_names().is_some()
+                })
+        })
+    };
+    for row in catalog
+        .index_sql
+        .iter()
+        .filter(|r| !exact(&r.table, &r.index))
+    {
+        out.push(SqlObject {
+            kind: ObjectKind::Index,
+            name: row.index.clone(),
+            table: row.table.clone(),
+            sql: row.sql.clone(),
+            references: Vec::new(),
+        });
+    }
+    out
 }
 
 struct Context<'c> {
@@ -116,6 +189,8 @@ impl Context<'_> {
             table.foreign_keys = self.foreign_keys(foreign_keys, &parsed);
         }
         table.checks = parsed.checks.clone();
+        table.without_rowid = parsed.without_rowid;
+        table.strict = parsed.strict;
         table
     }
 
@@ -412,8 +487,10 @@ mod tests {
                     sql: Some("CREATE TABLE p (id INTEGER PRIMARY KEY)".into()),
                 },
             ],
+            objects: Vec::new(),
             index_sql: vec![IndexSqlRow {
                 index: "ix".into(),
+                table: "T".into(),
                 sql: "CREATE INDEX ix ON \"T\" ((lower(a)), b) WHERE b > 1".into(),
             }],
             columns: vec![
@@ -459,7 +536,8 @@ mod tests {
              check (b > 0)\n\
              table p\n  \
              column id int32 not null\n  \
-             primary key (id)\n"
+             primary key (id)\n\
+             index ix on T: CREATE INDEX ix ON \"T\" ((lower(a)), b) WHERE b > 1\n"
         );
         let t = &schema.tables[0];
         assert_eq!(
@@ -501,8 +579,10 @@ mod tests {
     fn odd_rows_do_not_panic() {
         let orphan_expr = key("t", "i", "c", 0, -2, "");
         let catalog = Catalog {
+            objects: Vec::new(),
             index_sql: vec![IndexSqlRow {
                 index: "i".into(),
+                table: "t".into(),
                 sql: "CREATE INDEX".into(),
             }],
             tables: vec![TableRow {
@@ -530,7 +610,18 @@ mod tests {
         assert_eq!(
             t.indexes.len(),
             1,
-            "the unreadable expression index is left out"
+            "the unreadable expression index is left out of the table"
+        );
+        assert_eq!(
+            schema.objects,
+            vec![SqlObject {
+                kind: ObjectKind::Index,
+                name: "i".into(),
+                table: "t".into(),
+                sql: "CREATE INDEX".into(),
+                references: vec![],
+            }],
+            "and kept with its own SQL"
         );
         assert!(t.indexes[0].name.is_none());
         assert_eq!(t.foreign_keys[0].ref_columns, Vec::<String>::new());

@@ -229,6 +229,24 @@ impl fmt::Display for Unsupported {
 
 impl std::error::Error for Unsupported {}
 
+/// The type a SQLite `STRICT` table accepts for a declared type: the one of `INTEGER`, `REAL`,
+/// `TEXT`, `BLOB` and `ANY` with the same affinity, by SQLite's affinity rules (section 3.1 of
+/// "Datatypes In SQLite"); `NUMERIC` affinity, which strict tables lack, is `ANY`.
+pub fn sqlite_strict_type(declared: &str) -> &'static str {
+    let upper = declared.to_ascii_uppercase();
+    if upper.contains("INT") {
+        "INTEGER"
+    } else if ["CHAR", "CLOB", "TEXT"].iter().any(|k| upper.contains(k)) {
+        "TEXT"
+    } else if upper.contains("BLOB") || upper.trim().is_empty() {
+        "BLOB"
+    } else if ["REAL", "FLOA", "DOUB"].iter().any(|k| upper.contains(k)) {
+        "REAL"
+    } else {
+        "ANY"
+    }
+}
+
 /// A short, dialect-neutral name of a type for messages (`array`, `inet`, ...).
 pub fn type_label(ty: &ColumnType) -> String {
     match ty {
