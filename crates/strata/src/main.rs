@@ -13,6 +13,7 @@ mod models;
 mod progress;
 mod render;
 mod replay;
+mod resolve;
 mod schema_cmd;
 mod seaorm_cmd;
 mod workflow;
@@ -74,8 +75,21 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Upgrade { target, sql: true } => history::offline(&config, &target, true),
         cli::Command::Downgrade { target, sql: true } => history::offline(&config, &target, false),
         cli::Command::Stamp { target } => history::stamp(&config, &target),
-        cli::Command::Current => history::current(&config),
-        cli::Command::History { verbose } => history::history(&config, verbose),
+        cli::Command::Current { format } => history::current(&config, format),
+        cli::Command::History { verbose, format } => history::history(&config, verbose, format),
+        cli::Command::Resolve {
+            revision,
+            applied,
+            rolled_back,
+            format,
+        } => {
+            let outcome = match (applied, rolled_back) {
+                (true, _) => Some(strata_store::state::Outcome::Applied),
+                (_, true) => Some(strata_store::state::Outcome::RolledBack),
+                _ => None,
+            };
+            resolve::resolve(&config, &revision, outcome, format)
+        }
         cli::Command::Show { revision } => history::show(&config, &revision),
         cli::Command::Hash => history::hash(&config),
         cli::Command::Schema { what } => match what {
