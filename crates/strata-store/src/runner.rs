@@ -549,8 +549,36 @@ pub async fn run(
     lock_timeout: Duration,
     on_step: OnStep<'_>,
 ) -> Result<Vec<Step>, StoreError> {
+    let mut done = Vec::new();
+    run_collecting(
+        db,
+        graph,
+        revisions,
+        target,
+        direction,
+        lock_timeout,
+        on_step,
+        &mut done,
+    )
+    .await?;
+    Ok(done)
+}
+
+/// [`run`], pushing each revision onto `done` as it is applied or rolled back, so that a run
+/// that fails part-way still tells what it did.
+#[allow(clippy::too_many_arguments)]
+pub async fn run_collecting(
+    db: &mut Db,
+    graph: &Graph,
+    revisions: &[RevisionDir],
+    target: &Target,
+    direction: Direction,
+    lock_timeout: Duration,
+    on_step: OnStep<'_>,
+    done: &mut Vec<Step>,
+) -> Result<(), StoreError> {
     db.lock(lock_timeout).await?;
-    let result = run_locked(db, graph, revisions, target, direction, on_step).await;
+    let result = run_locked(db, graph, revisions, target, direction, on_step, done).await;
     db.unlock().await;
     result
 }
@@ -576,7 +604,8 @@ async fn run_locked(
     target: &Target,
     direction: Direction,
     on_step: OnStep<'_>,
-) -> Result<Vec<Step>, StoreError> {
+    steps: &mut Vec<Step>,
+) -> Result<(), StoreError> {
     db.ensure_version_table().await?;
     let rows = db.rows().await?;
     let status = Status::new(db.kind(), graph, revisions, &rows);
@@ -601,19 +630,18 @@ async fn run_locked(
         Direction::Up => graph.plan_upgrade(&applied, target)?,
         Direction::Down => graph.plan_downgrade(&applied, target)?,
     };
-    let mut steps = Vec::new();
     for (n, id) in plan.iter().enumerate() {
         let Some(r) = revisions.iter().find(|r| r.meta.id == *id) else {
             continue;
         };
         on_step(n + 1, plan.len(), id);
         let started = Instant::now();
-        let resumed_after = match status.state(id) {
-            State::Partial { done, .. } => *done,
-            _ => 0,
+        let (recorded, resumed_after) = match status.state(id) {
+            State::Partial { done, .. } => (true, *done),
+            _ => (false, 0),
         };
         let ran = match direction {
-            Direction::Up => apply_up(db, r, resumed_after, started).await?,
+            Direction::Up => apply_up(db, r, recorded, resumed_after, started).await?,
             Direction::Down => apply_down(db, r).await?,
         };
         if ran {
@@ -625,7 +653,7 @@ async fn run_locked(
             });
         }
     }
-    Ok(steps)
+    Ok(())
 }
 
 /// A value bound to a version-table statement.
@@ -690,11 +718,13 @@ fn error_text(e: &sqlx::Error) -> String {
 
 const RECORDING: &str = "recording the revision's progress";
 
-/// Runs the steps of `r`'s up.sql after step `done`, each recorded as it completes. Returns
-/// false when another process had already applied it (SQLite, which has no run-wide lock).
+/// Runs the steps of `r`'s up.sql after step `done` (`recorded`: its row exists), each recorded
+/// as it completes. Returns false when another process had already applied it (SQLite, which
+/// has no run-wide lock).
 async fn apply_up(
     db: &mut Db,
     r: &RevisionDir,
+    recorded: bool,
     done: usize,
     started: Instant,
 ) -> Result<bool, StoreError> {
@@ -716,10 +746,12 @@ async fn apply_up(
         let last = k == total;
         let ms = || i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         result = match step.mode {
-            Mode::Transaction => transactional_step(db, r, step, k, total, ms).await,
+            Mode::Transaction => {
+                transactional_step(db, r, step, k, total, recorded || k > done + 1, ms).await
+            }
             Mode::Alone => {
                 let statement = &step.statements[0];
-                let fresh = k == 1 && done == 0;
+                let fresh = !recorded && k == done + 1;
                 let mark = if fresh {
                     db.write(
                         &format!(
@@ -802,6 +834,7 @@ async fn transactional_step(
     step: &steps::Step,
     k: usize,
     total: usize,
+    row_exists: bool,
     ms: impl Fn() -> i64,
 ) -> Result<bool, StoreError> {
     let id = r.meta.id.as_str();
@@ -840,7 +873,7 @@ async fn transactional_step(
     let last = k == total;
     let result = match outcome {
         Ok(()) => {
-            let record = if k == 1 {
+            let record = if !row_exists {
                 db.write(
                     &format!(
                         "INSERT INTO {VERSION_TABLE} (revision, checksum, duration_ms, success, step, direction) VALUES (?, ?, ?, ?, ?, 'up')"
@@ -863,7 +896,9 @@ async fn transactional_step(
                 Err(e) => Err(db_error(RECORDING)(e)),
             }
         }
-        Err((cause, statement)) => Err(rolled_back_failure(r, step, k, total, statement, cause)),
+        Err((cause, statement)) => Err(rolled_back_failure(
+            r, step, k, total, statement, cause, row_exists,
+        )),
     };
     match result {
         Ok(()) => {
@@ -873,9 +908,7 @@ async fn transactional_step(
         Err(e) => {
             let _ = db.execute("ROLLBACK").await;
             // Earlier steps stay applied: the failure is recorded, and blocks the next run.
-            if k > 1
-                && let StoreError::StepFailed { failure, .. } = &e
-            {
+            if row_exists && let StoreError::StepFailed { failure, .. } = &e {
                 db.write(
                     &format!(
                         "UPDATE {VERSION_TABLE} SET statement = ?, error = ? WHERE revision = ?"
@@ -895,7 +928,9 @@ async fn transactional_step(
 }
 
 /// The error for a transactional step that failed and was rolled back: the failed statement
-/// with its line (for a whole script sent at once, PostgreSQL's error position finds it).
+/// with its line (for a whole script sent at once, PostgreSQL's error position finds it). With
+/// no earlier step recorded (`row_exists` false) nothing of the revision is applied: it stays
+/// pending.
 fn rolled_back_failure(
     r: &RevisionDir,
     step: &steps::Step,
@@ -903,6 +938,7 @@ fn rolled_back_failure(
     total: usize,
     statement: &steps::Statement,
     cause: sqlx::Error,
+    row_exists: bool,
 ) -> StoreError {
     let error = error_text(&cause);
     let (text, line) = if step.statements.len() == 1 && statement.text == r.up {
@@ -910,7 +946,7 @@ fn rolled_back_failure(
     } else {
         (Some(statement.text.clone()), Some(statement.line))
     };
-    if k == 1 {
+    if !row_exists {
         StoreError::RolledBack {
             revision: r.meta.id.clone(),
             line,

@@ -114,6 +114,9 @@ pub enum Command {
         /// Print the SQL instead of running it (offline, from base), touching no database
         #[arg(long)]
         sql: bool,
+        /// Output format: readable text, or JSON (what ran, and the revisions' states after)
+        #[arg(long, value_enum, default_value_t = TextFormat::Text, conflicts_with = "sql")]
+        format: TextFormat,
     },
     /// Roll back to TARGET (-N, an id or prefix, base)
     Downgrade {
@@ -122,6 +125,9 @@ pub enum Command {
         /// Print the SQL instead of running it (offline, from the head), touching no database
         #[arg(long)]
         sql: bool,
+        /// Output format: readable text, or JSON (what ran, and the revisions' states after)
+        #[arg(long, value_enum, default_value_t = TextFormat::Text, conflicts_with = "sql")]
+        format: TextFormat,
     },
     /// Record TARGET (and what it builds on) as applied, running no SQL
     Stamp { target: String },

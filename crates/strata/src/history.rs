@@ -379,7 +379,12 @@ pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> anyhow::Resu
 }
 
 /// `strata upgrade [TARGET]` and `strata downgrade TARGET`.
-pub fn migrate(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCode> {
+pub fn migrate(
+    config: &Config,
+    target: &str,
+    up: bool,
+    format: TextFormat,
+) -> anyhow::Result<ExitCode> {
     use strata_store::runner::{self, Db, Direction};
     let history = History::load(&config.migrations)?;
     history.verify(&config.migrations)?;
@@ -391,9 +396,10 @@ pub fn migrate(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCo
     } else {
         "rolling back revisions"
     });
-    let steps = block_on(async {
+    let mut steps = Vec::new();
+    let result = block_on(async {
         let mut db = Db::connect(&url).await?;
-        let steps = runner::run(
+        let result = runner::run_collecting(
             &mut db,
             &history.graph,
             &history.revisions,
@@ -401,17 +407,59 @@ pub fn migrate(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCo
             direction,
             LOCK_TIMEOUT,
             &mut |n, len, id| bar.step(n, len, id),
+            &mut steps,
         )
         .await;
         db.close().await;
-        steps
-    })??;
+        result
+    })?;
     drop(bar);
-    if steps.is_empty() {
+    let verb = if up { "applied" } else { "rolled back" };
+    if format == TextFormat::Json {
+        #[derive(Serialize)]
+        struct Ran {
+            id: String,
+            /// `applied` or `rolled back`.
+            action: &'static str,
+            duration_ms: u128,
+            /// Steps an earlier run had recorded, continued after.
+            resumed_after: usize,
+        }
+        let ran: Vec<Ran> = steps
+            .iter()
+            .map(|s| Ran {
+                id: s.revision.clone(),
+                action: verb,
+                duration_ms: s.duration.as_millis(),
+                resumed_after: s.resumed_after,
+            })
+            .collect();
+        // The states after the run, read the same way `current` reads them.
+        let status = read_status(config, &history).ok();
+        let current: Vec<RevisionReport> = status
+            .as_ref()
+            .map(|status| {
+                status
+                    .current(&history.graph)
+                    .iter()
+                    .map(|id| report(&history, id, Some(status.state(id))))
+                    .collect()
+            })
+            .unwrap_or_default();
+        print_json(&serde_json::json!({
+            "version": 1,
+            "ran": ran,
+            "error": result.as_ref().err().map(ToString::to_string),
+            "current": current,
+        }))?;
+        result?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if steps.is_empty() && result.is_ok() {
         println!("nothing to do: the database is already at {target}");
     }
-    for step in steps {
-        let verb = if up { "applied" } else { "rolled back" };
+    // What this process did, also when it stopped part-way.
+    for step in &steps {
         let message = history
             .get(&step.revision)
             .map(|r| r.meta.message.as_str())
@@ -427,6 +475,7 @@ pub fn migrate(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCo
             step.duration.as_millis()
         );
     }
+    result?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -70,10 +70,22 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Revision { message, .. } => history::revision(&config, &message),
         cli::Command::Merge { message, revisions } => history::merge(&config, &message, &revisions),
         cli::Command::Heads => history::heads(&config),
-        cli::Command::Upgrade { target, sql: false } => history::migrate(&config, &target, true),
-        cli::Command::Downgrade { target, sql: false } => history::migrate(&config, &target, false),
-        cli::Command::Upgrade { target, sql: true } => history::offline(&config, &target, true),
-        cli::Command::Downgrade { target, sql: true } => history::offline(&config, &target, false),
+        cli::Command::Upgrade {
+            target,
+            sql: false,
+            format,
+        } => history::migrate(&config, &target, true, format),
+        cli::Command::Downgrade {
+            target,
+            sql: false,
+            format,
+        } => history::migrate(&config, &target, false, format),
+        cli::Command::Upgrade {
+            target, sql: true, ..
+        } => history::offline(&config, &target, true),
+        cli::Command::Downgrade {
+            target, sql: true, ..
+        } => history::offline(&config, &target, false),
         cli::Command::Stamp { target } => history::stamp(&config, &target),
         cli::Command::Current { format } => history::current(&config, format),
         cli::Command::History { verbose, format } => history::history(&config, verbose, format),

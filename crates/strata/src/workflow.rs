@@ -7,6 +7,8 @@ use serde::Serialize;
 use strata_diff::{Change, Diff};
 use strata_ir::{Dialect, Schema};
 
+use strata_store::state::State;
+
 use crate::cli::TextFormat;
 use crate::config::{Config, Emit};
 use crate::history::{History, block_on, write_revision};
@@ -233,10 +235,10 @@ pub fn autogenerate(config: &Config, message: &str, base: Base) -> anyhow::Resul
                 failure.way_out(id)
             );
         }
-        if let Some((id, state)) = status.unfinished().first() {
+        if let Some((id, State::Partial { done, steps })) = status.unfinished().first() {
             bail!(
-                "revision {id} is {state}: the database is between two revisions; run `strata \
-                 upgrade head` to finish it, then autogenerate"
+                "revision {id} is partly applied (step {done} of {steps}): the database is between \
+                 two revisions; run `strata upgrade head` to finish it, then autogenerate"
             );
         }
     }
@@ -498,7 +500,7 @@ fn check_unfinished(
         TextFormat::Text => {
             for (id, state) in status.unfinished() {
                 match state {
-                    strata_store::state::State::Failed(f) => {
+                    State::Failed(f) => {
                         println!(
                             "{}
 {}",

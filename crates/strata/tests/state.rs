@@ -45,6 +45,11 @@ fn a_failed_mysql_revision_blocks_until_resolved_and_then_continues() {
         true,
     );
     let failed = p.expect(&["upgrade", "head"], 2);
+    assert!(
+        failed.stdout.starts_with("applied 001 "),
+        "what ran before the failure: {}",
+        failed.stdout
+    );
     for expected in [
         "revision 002 failed at step 3 of 4",
         "up.sql line 4:",
@@ -77,6 +82,17 @@ fn a_failed_mysql_revision_blocks_until_resolved_and_then_continues() {
         "{}",
         again.stderr
     );
+    let json = p.json(&["upgrade", "head", "--format", "json"], 2);
+    assert_eq!(json["ran"].as_array().unwrap().len(), 0);
+    assert!(
+        json["error"]
+            .as_str()
+            .unwrap()
+            .contains("failed at step 3 of 4"),
+        "{json:#}"
+    );
+    assert_eq!(json["current"][0]["state"], "failed");
+    assert_eq!(json["current"][0]["failure"]["line"], 4);
     let auto = p.expect(&["autogenerate", "-m", "more"], 2);
     assert!(auto.stderr.contains("failed revision"), "{}", auto.stderr);
     assert!(
@@ -195,12 +211,10 @@ fn a_postgres_enum_label_revision_runs_as_recorded_steps_and_resumes() {
     p.expect(&["resolve", "002", "--rolled-back"], 0);
     let (states, _) = p.agreed_states();
     assert_eq!(states["002"], "partial");
-    let resumed = p.expect(&["upgrade", "head"], 0);
-    assert!(
-        resumed.stdout.contains("continued after step 1"),
-        "{}",
-        resumed.stdout
-    );
+    let resumed = p.json(&["upgrade", "head", "--format", "json"], 0);
+    assert_eq!(resumed["ran"][0]["id"], "002", "{resumed:#}");
+    assert_eq!(resumed["ran"][0]["resumed_after"], 1, "{resumed:#}");
+    assert_eq!(resumed["current"][0]["state"], "applied", "{resumed:#}");
     assert_eq!(p.expect(&["current"], 0).stdout, "002 (head)\n");
     let labels =
         runtime.block_on(db.scalar("SELECT COUNT(*) FROM pg_enum WHERE enumlabel = 'archived'"));
