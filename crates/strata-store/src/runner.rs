@@ -358,26 +358,34 @@ impl Kind {
             Kind::Mysql => ("timestamp", "boolean"),
             Kind::Sqlite => ("text", "integer"),
         };
+        let added: Vec<String> = self
+            .added_columns()
+            .iter()
+            .map(|(name, ty)| format!(", {name} {ty} NULL"))
+            .collect();
         format!(
             "CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (\
              revision varchar(64) NOT NULL PRIMARY KEY, \
              checksum varchar(64) NOT NULL, \
              applied_at {ts} NOT NULL DEFAULT CURRENT_TIMESTAMP, \
              duration_ms bigint NOT NULL, \
-             success {boolean} NOT NULL, \
-             step integer NULL, \
-             statement text NULL, \
-             error text NULL, \
-             direction varchar(4) NULL)"
+             success {boolean} NOT NULL{})",
+            added.concat()
         )
     }
 
-    /// The columns added since the first version table, with their types.
+    /// The columns added since the first version table, with their types: the steps done, the
+    /// statement in doubt or failed (MySQL's `text` stops at 64 KiB), the database's error, and
+    /// `down` while a downgrade runs statement by statement.
     fn added_columns(self) -> [(&'static str, &'static str); 4] {
+        let text = match self {
+            Kind::Mysql => "mediumtext",
+            Kind::Postgres | Kind::Sqlite => "text",
+        };
         [
             ("step", "integer"),
-            ("statement", "text"),
-            ("error", "text"),
+            ("statement", text),
+            ("error", text),
             ("direction", "varchar(4)"),
         ]
     }

@@ -10,7 +10,8 @@
 //!   transaction, recorded right after). Consecutive other statements share one transactional
 //!   step.
 //! - MySQL/MariaDB: DDL commits as it goes, so every statement is a step of its own, recorded
-//!   right after it runs.
+//!   right after it runs (a script holding a trigger or routine body, whose `;` only the server
+//!   splits right, is one such step).
 //! - SQLite: every statement SQLite has can run in a transaction; a revision is always one step.
 
 use crate::runner::Kind;
@@ -60,6 +61,15 @@ pub fn plan(kind: Kind, sql: &str, transactional: bool) -> Vec<Step> {
         Kind::Sqlite => whole(),
         Kind::Postgres if transactional => whole(),
         Kind::Mysql if statements.is_empty() => whole(),
+        // A trigger, routine or event body holds `;` inside BEGIN ... END, which only the
+        // server splits right: the script goes whole, as one step that runs alone.
+        Kind::Mysql if statements.iter().any(|s| mysql_compound(&s.text)) => vec![Step {
+            mode: Mode::Alone,
+            statements: vec![Statement {
+                text: sql.trim().to_owned(),
+                line: first_line(sql),
+            }],
+        }],
         Kind::Mysql => statements
             .into_iter()
             .map(|s| Step {
@@ -116,6 +126,21 @@ fn postgres_alone(statement: &str) -> Option<Mode> {
         || starts(&["DROP", "DATABASE"])
         || starts(&["ALTER", "SYSTEM"]);
     outside.then_some(Mode::Alone)
+}
+
+/// A MySQL `CREATE [DEFINER = ...] TRIGGER | PROCEDURE | FUNCTION | EVENT` with a
+/// `BEGIN ... END` body.
+fn mysql_compound(statement: &str) -> bool {
+    let words: Vec<String> = statement
+        .split_whitespace()
+        .map(|w| w.to_ascii_uppercase())
+        .collect();
+    words.first().is_some_and(|w| w == "CREATE")
+        && words
+            .iter()
+            .take(6)
+            .any(|w| matches!(w.as_str(), "TRIGGER" | "PROCEDURE" | "FUNCTION" | "EVENT"))
+        && words.iter().any(|w| w == "BEGIN")
 }
 
 /// The statements of `sql` with the line each starts on, leading comments left out.
@@ -229,6 +254,15 @@ mod tests {
             ]
         );
         assert_eq!(steps[1].statements[0].text, "DO SLEEP(0.05)");
+    }
+
+    #[test]
+    fn a_mysql_body_with_semicolons_goes_whole() {
+        let sql = "CREATE TABLE a (id int);\nCREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW BEGIN SET NEW.id = 1; SET NEW.id = 2; END;\n";
+        let steps = plan(Kind::Mysql, sql, true);
+        assert_eq!(steps.len(), 1);
+        assert_eq!(steps[0].mode, Mode::Alone);
+        assert_eq!(steps[0].statements[0].text, sql.trim());
     }
 
     #[test]
