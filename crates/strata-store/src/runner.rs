@@ -738,7 +738,18 @@ async fn apply_up(
 ) -> Result<bool, StoreError> {
     let kind = db.kind();
     let id = r.meta.id.as_str();
-    let plan = steps::plan(kind, &r.up, r.meta.transactional);
+    let mut plan = steps::plan(kind, &r.up, r.meta.transactional);
+    if let Db::Postgres(c) = db
+        && plan.len() > 1
+    {
+        let version: String = sqlx::query_scalar("SHOW server_version_num")
+            .fetch_one(c)
+            .await
+            .map_err(db_error("reading the server version"))?;
+        if version.parse::<u32>().is_ok_and(|v| v < 120_000) {
+            plan = steps::before_postgres_12(plan);
+        }
+    }
     let total = plan.len();
     let sqlite = kind == Kind::Sqlite;
     if sqlite {

@@ -107,6 +107,17 @@ pub fn plan(kind: Kind, sql: &str, transactional: bool) -> Vec<Step> {
     }
 }
 
+/// The plan for a PostgreSQL server older than 12, where `ALTER TYPE ... ADD VALUE` cannot run
+/// inside a transaction block at all: those steps run alone.
+pub fn before_postgres_12(mut plan: Vec<Step>) -> Vec<Step> {
+    for step in &mut plan {
+        if step.statements.len() == 1 && postgres_alone(&step.statements[0].text).is_some() {
+            step.mode = Mode::Alone;
+        }
+    }
+    plan
+}
+
 /// Whether a PostgreSQL statement must be a step of its own, and how it runs.
 fn postgres_alone(statement: &str) -> Option<Mode> {
     let words: Vec<String> = statement
@@ -225,6 +236,16 @@ mod tests {
         assert_eq!(
             steps[1].statements[1].text,
             "ALTER TABLE \"posts\" ADD COLUMN \"n\" integer NULL"
+        );
+    }
+
+    #[test]
+    fn before_postgres_12_labels_are_added_outside_a_transaction() {
+        let steps = before_postgres_12(plan(Kind::Postgres, ENUM, false));
+        let modes: Vec<Mode> = steps.iter().map(|s| s.mode).collect();
+        assert_eq!(
+            modes,
+            [Mode::Alone, Mode::Transaction, Mode::Alone, Mode::Alone]
         );
     }
 
