@@ -304,3 +304,47 @@ fn a_version_table_from_an_older_strata_gains_its_columns_and_keeps_working() {
         runtime.block_on(db.drop());
     }
 }
+
+#[test]
+fn a_mysql_downgrade_that_fails_part_way_is_recorded_and_resolved() {
+    let runtime = runtime();
+    let Some(db) = runtime.block_on(strata_testkit::TestDb::create(Dialect::Mysql)) else {
+        return;
+    };
+    let p = Project::new(&db.url);
+    p.revision(
+        "001",
+        &[],
+        "CREATE TABLE a (id integer PRIMARY KEY);\nCREATE TABLE b (id integer PRIMARY KEY);\n",
+        "-- undo\nDROP TABLE nope;\nDROP TABLE b;\nDROP TABLE a;\n",
+        true,
+    );
+    p.expect(&["upgrade", "head"], 0);
+    let failed = p.expect(&["downgrade", "base"], 2);
+    assert!(
+        failed
+            .stderr
+            .contains("revision 001 failed while rolling back")
+            && failed.stderr.contains("down.sql line 2:")
+            && failed.stderr.contains("DROP TABLE nope"),
+        "{}",
+        failed.stderr
+    );
+    let (states, _) = p.agreed_states();
+    assert_eq!(states["001"], "failed");
+    assert!(
+        p.expect(&["current"], 0)
+            .stdout
+            .contains("001 (head, FAILED while rolling back)")
+    );
+    p.expect(&["downgrade", "base"], 2);
+    p.expect(&["upgrade", "head"], 2);
+    // Nothing was dropped: the revision is still applied.
+    let finding = p.json(&["resolve", "001", "--format", "json"], 0);
+    assert_eq!(finding["suggest"], "applied", "{finding:#}");
+    p.expect(&["resolve", "001", "--applied"], 0);
+    let (states, _) = p.agreed_states();
+    assert_eq!(states["001"], "applied");
+    assert_eq!(p.expect(&["current"], 0).stdout, "001 (head)\n");
+    runtime.block_on(db.drop());
+}
