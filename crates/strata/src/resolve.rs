@@ -69,12 +69,14 @@ pub fn resolve(
         result
     })??;
     let next = match &after {
-        State::Applied => "it is applied; `strata upgrade head` continues with what follows it",
-        State::Partial { .. } => "`strata upgrade head` continues it from the next step",
-        State::Pending => "it is pending again; `strata upgrade head` runs it from the start",
-        State::Failed(_) => "",
+        State::Applied => "`strata upgrade head` goes on with what follows it".to_owned(),
+        State::Partial { done, .. } => {
+            format!("`strata upgrade head` continues it with step {}", done + 1)
+        }
+        State::Pending => "`strata upgrade head` runs it from the start".to_owned(),
+        State::Failed(_) => String::new(),
     };
-    println!("revision {id} was {before}; recorded: {after}. {next}");
+    println!("recorded: revision {id} is now {after} (it was {before}); {next}");
     Ok(ExitCode::SUCCESS)
 }
 

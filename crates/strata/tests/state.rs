@@ -114,7 +114,9 @@ fn a_failed_mysql_revision_blocks_until_resolved_and_then_continues() {
     // Rolled back: partly applied at step 2, and upgrade runs step 3 again (and fails again).
     let resolved = p.expect(&["resolve", "002", "--rolled-back"], 0);
     assert!(
-        resolved.stdout.contains("partly applied: step 2 of 4"),
+        resolved
+            .stdout
+            .contains("is now partly applied: step 2 of 4 (it was FAILED at step 3 of 4)"),
         "{}",
         resolved.stdout
     );
