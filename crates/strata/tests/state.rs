@@ -350,3 +350,42 @@ fn a_mysql_downgrade_that_fails_part_way_is_recorded_and_resolved() {
     assert_eq!(p.expect(&["current"], 0).stdout, "001 (head)\n");
     runtime.block_on(db.drop());
 }
+
+#[test]
+fn a_transactional_revision_that_fails_stays_pending_and_names_its_statement() {
+    let runtime = runtime();
+    for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+        let Some(db) = runtime.block_on(strata_testkit::TestDb::create(dialect)) else {
+            continue;
+        };
+        let p = Project::new(&db.url);
+        p.revision(
+            "001",
+            &[],
+            "-- a table, then a typo\nCREATE TABLE a (id integer PRIMARY KEY);\nSELECT nope FROM a;\n",
+            "DROP TABLE a;\n",
+            true,
+        );
+        let failed = p.expect(&["upgrade", "head"], 2);
+        assert!(
+            failed
+                .stderr
+                .contains("failed and was rolled back; nothing of it is applied")
+                && failed.stderr.contains("nope"),
+            "{dialect}: {}",
+            failed.stderr
+        );
+        if dialect == Dialect::Postgres {
+            // PostgreSQL says where in the script: the statement and its line.
+            assert!(
+                failed.stderr.contains("revision 001 (up.sql line 3)")
+                    && failed.stderr.contains("    SELECT nope FROM a"),
+                "{}",
+                failed.stderr
+            );
+        }
+        let (states, _) = p.agreed_states();
+        assert_eq!(states["001"], "pending", "{dialect}");
+        runtime.block_on(db.drop());
+    }
+}
