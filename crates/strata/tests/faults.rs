@@ -261,13 +261,16 @@ fn fault_injection(dialect: Dialect) {
                     let failure = &report["failure"];
                     let finding = p.json(&["resolve", id, "--format", "json"], 0);
                     let statement = failure["statement"].as_str().unwrap_or_default();
-                    let flag = match finding["suggest"].as_str() {
-                        Some(outcome) => format!("--{outcome}"),
-                        None => outcome_by_hand(&runtime, &db, statement).to_owned(),
+                    let (flag, by) = match finding["suggest"].as_str() {
+                        Some(outcome) => (format!("--{outcome}"), "as strata found"),
+                        None => (
+                            outcome_by_hand(&runtime, &db, statement).to_owned(),
+                            "by the data: no schema change",
+                        ),
                     };
                     p.expect(&["resolve", id, &flag], 0);
                     format!(
-                        "failed ({}) at step {} of {steps}, resolved {flag}",
+                        "failed ({}) at step {} of {steps}, resolved {flag} ({by})",
                         if failure["interrupted"] == true {
                             "interrupted"
                         } else {
