@@ -924,8 +924,18 @@ async fn transactional_step(
             db.execute("COMMIT").await.map_err(db_error("committing"))?;
             Ok(true)
         }
-        Err(e) => {
+        Err(mut e) => {
             let _ = db.execute("ROLLBACK").await;
+            if let StoreError::RolledBack {
+                statement: statement @ None,
+                line,
+                ..
+            } = &mut e
+                && let Some(found) = diagnose(db, &r.up).await
+            {
+                *line = Some(found.line);
+                *statement = Some(found.text);
+            }
             // Earlier steps stay applied: the failure is recorded, and blocks the next run.
             if row_exists && let StoreError::StepFailed { failure, .. } = &e {
                 db.write(
@@ -944,6 +954,38 @@ async fn transactional_step(
             Err(e)
         }
     }
+}
+
+/// After a whole script failed and was rolled back without the database saying where: runs its
+/// statements one by one in a transaction that is always rolled back, and returns the first that
+/// fails. Not tried when a statement holds a `BEGIN ... END` body, whose `;` the splitter cannot
+/// tell from the end of a statement.
+async fn diagnose(db: &mut Db, script: &str) -> Option<steps::Statement> {
+    let statements = steps::statements(script);
+    let bodies = statements.iter().any(|s| {
+        s.text
+            .split_whitespace()
+            .skip(1)
+            .any(|w| w.eq_ignore_ascii_case("BEGIN"))
+    });
+    if bodies || statements.len() < 2 {
+        return statements.into_iter().next().filter(|_| !bodies);
+    }
+    let begin = if db.kind() == Kind::Sqlite {
+        "BEGIN IMMEDIATE"
+    } else {
+        "BEGIN"
+    };
+    db.execute(begin).await.ok()?;
+    let mut found = None;
+    for statement in statements {
+        if db.execute(&statement.text).await.is_err() {
+            found = Some(statement);
+            break;
+        }
+    }
+    let _ = db.execute("ROLLBACK").await;
+    found
 }
 
 /// The error for a transactional step that failed and was rolled back: the failed statement
@@ -1112,8 +1154,18 @@ async fn apply_down(db: &mut Db, r: &RevisionDir) -> Result<bool, StoreError> {
                 .await
                 .map(|()| ran)
                 .map_err(db_error("committing")),
-            Err(e) => {
+            Err(mut e) => {
                 let _ = db.execute("ROLLBACK").await;
+                if let StoreError::RollbackFailed {
+                    statement: statement @ None,
+                    line,
+                    ..
+                } = &mut e
+                    && let Some(found) = diagnose(db, &r.down).await
+                {
+                    *line = Some(found.line);
+                    *statement = Some(found.text);
+                }
                 Err(e)
             }
         }

@@ -375,8 +375,9 @@ fn a_transactional_revision_that_fails_stays_pending_and_names_its_statement() {
             "{dialect}: {}",
             failed.stderr
         );
-        if dialect == Dialect::Postgres {
-            // PostgreSQL says where in the script: the statement and its line.
+        {
+            // The statement and its line: where PostgreSQL's error position points, or the
+            // first statement to fail when run again one by one (and rolled back).
             assert!(
                 failed.stderr.contains("revision 001 (up.sql line 3)")
                     && failed.stderr.contains("    SELECT nope FROM a"),
