@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::graph::GraphError;
+use crate::state::Failure;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -39,19 +40,55 @@ pub enum StoreError {
         "another strata process holds the migration lock; gave up after {seconds} s (is an upgrade still running?)"
     )]
     LockTimeout { seconds: u64 },
+    #[error("{}\n{}", .failure.describe(.revision), .failure.way_out(.revision))]
+    FailedRevision {
+        revision: String,
+        failure: Box<Failure>,
+    },
     #[error(
-        "revision {revision} failed part-way on a previous run (MySQL cannot roll DDL back): repair the schema by hand, then delete its row from strata_revisions (or `strata stamp` the right revision)"
+        "{}\nthis is recorded in strata_revisions and blocks `upgrade` until resolved: {}",
+        .failure.describe(.revision),
+        .failure.way_out(.revision)
     )]
-    FailedRevision { revision: String },
+    StepFailed {
+        revision: String,
+        failure: Box<Failure>,
+    },
+    #[error(
+        "revision {revision} is partly applied (step {done} of {steps}); run `strata upgrade head` to finish it before rolling back"
+    )]
+    PartialRevision {
+        revision: String,
+        done: usize,
+        steps: usize,
+    },
+    #[error("nothing to resolve for revision {revision}: {reason}")]
+    NothingToResolve { revision: String, reason: String },
     #[error(
         "revision {revision} was applied, but its files have changed since; restore them (an applied revision must not be edited) or write a new revision"
     )]
     AppliedChanged { revision: String },
-    #[error("revision {revision} ({direction}) failed: {cause}")]
-    RevisionFailed {
+    #[error(
+        "revision {revision} (up.sql{}) failed and was rolled back; nothing of it is applied{}\n  the database said: {error}",
+        at_line(.line),
+        quoted(.statement)
+    )]
+    RolledBack {
         revision: String,
-        direction: &'static str,
-        cause: sqlx::Error,
+        line: Option<usize>,
+        statement: Option<String>,
+        error: String,
+    },
+    #[error(
+        "revision {revision} (down.sql{}) failed and was rolled back; the revision is still applied{}\n  the database said: {error}",
+        at_line(.line),
+        quoted(.statement)
+    )]
+    RollbackFailed {
+        revision: String,
+        line: Option<usize>,
+        statement: Option<String>,
+        error: String,
     },
     #[error(
         "revision {revision} leaves {count} row(s) in {table} pointing at rows that do not exist; it was rolled back"
@@ -61,4 +98,15 @@ pub enum StoreError {
         table: String,
         count: usize,
     },
+}
+
+fn at_line(line: &Option<usize>) -> String {
+    line.map(|l| format!(" line {l}")).unwrap_or_default()
+}
+
+fn quoted(statement: &Option<String>) -> String {
+    match statement {
+        Some(s) => s.lines().map(|l| format!("\n    {l}")).collect(),
+        None => String::new(),
+    }
 }

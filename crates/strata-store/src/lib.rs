@@ -3,7 +3,9 @@
 //! [`graph`] is pure: revisions and their parents in, heads, bases, ancestors, target resolution
 //! and upgrade/downgrade plans out, with typed errors that name the revisions involved and the
 //! way out. [`directory`] reads and writes revision directories, [`sum`] the chained checksum
-//! file. The version table and the runner build on these; [`scratch`] gives them a throwaway
+//! file. [`steps`] says how a revision's script runs (one transaction, or recorded steps) and
+//! [`state`] what the version table's rows mean (pending, applied, partial, failed), both pure.
+//! The version table and the runner build on these; [`scratch`] gives them a throwaway
 //! database to replay the history into.
 
 pub mod directory;
@@ -12,6 +14,8 @@ pub mod graph;
 pub mod runner;
 pub mod scratch;
 mod split;
+pub mod state;
+pub mod steps;
 pub mod sum;
 pub mod url;
 

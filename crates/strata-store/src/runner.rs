@@ -1,15 +1,19 @@
 //! Applying and rolling back revisions on a live database: the version table, the lock, and the
 //! short loop that executes a plan.
 //!
-//! The loop reads top to bottom: lock, ensure the version table, refuse a recorded failure,
-//! refuse applied revisions whose files changed, plan (pure, in [`crate::graph`]), apply each
-//! revision with its version row, unlock.
+//! The loop reads top to bottom: lock, ensure the version table (adding the columns a table
+//! written by an older strata lacks), read every revision's state ([`crate::state`]), refuse a
+//! failed revision, refuse applied revisions whose files changed, plan (pure, in
+//! [`crate::graph`]), run each revision's steps ([`crate::steps`]) with their records, unlock.
 //!
-//! - PostgreSQL and SQLite: each revision and its version row in one transaction (SQLite's
-//!   `BEGIN IMMEDIATE` also serialises writers); a failure rolls both back.
-//! - MySQL/MariaDB: DDL commits as it goes, so the row is written first with `success = false`
-//!   and marked successful after; a failure leaves that row, which blocks further runs until
-//!   resolved.
+//! - A revision that fits in one transaction (PostgreSQL and SQLite) runs in it together with
+//!   its version row; a failure rolls both back and leaves it pending.
+//! - Otherwise it runs as recorded steps: a transactional step commits together with its
+//!   record (`step = K`); a step that runs alone (every MySQL statement, PostgreSQL's
+//!   `CONCURRENTLY`) is announced first (`statement`), run, then recorded. A failure records the
+//!   statement and the database's error; a process stopped mid-statement leaves the statement
+//!   recorded without an error. Either blocks further runs until `strata resolve`. A revision
+//!   stopped between steps is partial and the next run continues after its last recorded step.
 //! - PostgreSQL takes an advisory lock and MySQL `GET_LOCK` for the whole run, so several
 //!   processes running `upgrade head` at once apply each revision exactly once.
 
@@ -22,6 +26,8 @@ use sqlx::{AssertSqlSafe, Connection, Row};
 use crate::directory::RevisionDir;
 use crate::error::StoreError;
 use crate::graph::{Graph, GraphError as GraphErrorKind, Target};
+use crate::state::{self, Failure, Outcome, Record, State, Status, VersionRow, resolution};
+use crate::steps::{self, Mode};
 
 pub const VERSION_TABLE: &str = "strata_revisions";
 /// sea-orm-migration's version table.
@@ -30,14 +36,6 @@ pub const SEAORM_TABLE: &str = "seaql_migrations";
 /// A lock key shared by every strata process (PostgreSQL advisory locks take a number).
 const PG_LOCK_KEY: i64 = 0x5354_5241_5441; // "STRATA"
 const MYSQL_LOCK_NAME: &str = "strata_migrations";
-
-/// One row of the version table.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Applied {
-    pub revision: String,
-    pub checksum: String,
-    pub success: bool,
-}
 
 /// An open connection to one of the three databases.
 pub enum Db {
@@ -132,35 +130,105 @@ impl Db {
         self.kind().create_version_table()
     }
 
+    /// Creates the version table, or adds the columns an older strata's table lacks (`step`,
+    /// `statement`, `error`, `direction`), so databases it already manages keep working.
     pub async fn ensure_version_table(&mut self) -> Result<(), StoreError> {
         let sql = self.create_version_table();
-        self.execute(&sql).await.map_err(db_error(format!(
-            "creating the version table {VERSION_TABLE}"
-        )))
+        let creating = format!("creating the version table {VERSION_TABLE}");
+        self.execute(&sql).await.map_err(db_error(creating))?;
+        let present = self.version_columns().await?;
+        for (name, ty) in self.kind().added_columns() {
+            if present.iter().any(|c| c.eq_ignore_ascii_case(name)) {
+                continue;
+            }
+            let alter = format!("ALTER TABLE {VERSION_TABLE} ADD COLUMN {name} {ty} NULL");
+            if let Err(cause) = self.execute(&alter).await {
+                // Another process may have added it meanwhile.
+                if !self
+                    .version_columns()
+                    .await?
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(name))
+                {
+                    return Err(StoreError::Database {
+                        what: format!("adding the column {name} to {VERSION_TABLE}"),
+                        cause,
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 
-    /// The version table's rows (none when it does not exist yet).
-    pub async fn applied(&mut self) -> Result<Vec<Applied>, StoreError> {
-        let sql = format!(
-            "SELECT revision, checksum, CASE WHEN success THEN 1 ELSE 0 END AS ok FROM {VERSION_TABLE}"
-        );
+    /// The version table's column names.
+    async fn version_columns(&mut self) -> Result<Vec<String>, StoreError> {
+        let read = db_error(format!("reading the columns of {VERSION_TABLE}"));
+        match self {
+            Db::Postgres(c) => sqlx::query_scalar(
+                "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1",
+            )
+            .bind(VERSION_TABLE)
+            .fetch_all(c)
+            .await,
+            Db::Mysql(c) => sqlx::query_scalar(
+                "SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+            )
+            .bind(VERSION_TABLE)
+            .fetch_all(c)
+            .await,
+            Db::Sqlite(c) => sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
+                .bind(VERSION_TABLE)
+                .fetch_all(c)
+                .await,
+        }
+        .map_err(read)
+    }
+
+    /// The version table's rows (none when it does not exist yet); columns an older strata's
+    /// table lacks read as NULL.
+    pub async fn rows(&mut self) -> Result<Vec<VersionRow>, StoreError> {
         if !self.table_exists(VERSION_TABLE).await? {
             return Ok(Vec::new());
         }
+        let present = self.version_columns().await?;
+        let column = |name: &str| {
+            if present.iter().any(|c| c.eq_ignore_ascii_case(name)) {
+                name.to_owned()
+            } else {
+                "NULL".to_owned()
+            }
+        };
+        let sql = AssertSqlSafe(format!(
+            "SELECT revision, checksum, CASE WHEN success THEN 1 ELSE 0 END AS ok, {}, {}, {}, {} FROM {VERSION_TABLE}",
+            column("step"),
+            column("statement"),
+            column("error"),
+            column("direction"),
+        ));
         let read = db_error(format!("reading {VERSION_TABLE}"));
-        let sql = AssertSqlSafe(sql);
+        fn int<R: Row>(r: &R, i: usize) -> Option<i64>
+        where
+            for<'a> Option<i64>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+            for<'a> Option<i32>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+            usize: sqlx::ColumnIndex<R>,
+        {
+            r.try_get::<Option<i64>, _>(i)
+                .ok()
+                .flatten()
+                .or_else(|| r.try_get::<Option<i32>, _>(i).ok().flatten().map(i64::from))
+        }
         macro_rules! rows {
             ($c:expr) => {{
                 let rows = sqlx::query(sql).fetch_all($c).await.map_err(read)?;
                 rows.iter()
-                    .map(|r| Applied {
+                    .map(|r| VersionRow {
                         revision: r.get::<String, _>(0),
                         checksum: r.get::<String, _>(1),
-                        success: r
-                            .try_get::<i64, _>(2)
-                            .or_else(|_| r.try_get::<i32, _>(2).map(i64::from))
-                            .unwrap_or(0)
-                            == 1,
+                        success: int(r, 2) == Some(1),
+                        step: int(r, 3),
+                        statement: r.try_get::<Option<String>, _>(4).ok().flatten(),
+                        error: r.try_get::<Option<String>, _>(5).ok().flatten(),
+                        direction: r.try_get::<Option<String>, _>(6).ok().flatten(),
                     })
                     .collect()
             }};
@@ -170,6 +238,16 @@ impl Db {
             Db::Mysql(c) => rows!(c),
             Db::Sqlite(c) => rows!(c),
         })
+    }
+
+    /// Every revision's state on this database.
+    pub async fn status(
+        &mut self,
+        graph: &Graph,
+        revisions: &[RevisionDir],
+    ) -> Result<Status, StoreError> {
+        let rows = self.rows().await?;
+        Ok(Status::new(self.kind(), graph, revisions, &rows))
     }
 
     /// The migrations sea-orm-migration recorded as applied (`seaql_migrations.version`), none
@@ -296,14 +374,36 @@ impl Kind {
             Kind::Mysql => ("timestamp", "boolean"),
             Kind::Sqlite => ("text", "integer"),
         };
+        let added: Vec<String> = self
+            .added_columns()
+            .iter()
+            .map(|(name, ty)| format!(", {name} {ty} NULL"))
+            .collect();
         format!(
             "CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (\
              revision varchar(64) NOT NULL PRIMARY KEY, \
              checksum varchar(64) NOT NULL, \
              applied_at {ts} NOT NULL DEFAULT CURRENT_TIMESTAMP, \
              duration_ms bigint NOT NULL, \
-             success {boolean} NOT NULL)"
+             success {boolean} NOT NULL{})",
+            added.concat()
         )
+    }
+
+    /// The columns added since the first version table, with their types: the steps done, the
+    /// statement in doubt or failed (MySQL's `text` stops at 64 KiB), the database's error, and
+    /// `down` while a downgrade runs statement by statement.
+    fn added_columns(self) -> [(&'static str, &'static str); 4] {
+        let text = match self {
+            Kind::Mysql => "mediumtext",
+            Kind::Postgres | Kind::Sqlite => "text",
+        };
+        [
+            ("step", "integer"),
+            ("statement", text),
+            ("error", text),
+            ("direction", "varchar(4)"),
+        ]
     }
 
     fn truth(self) -> &'static str {
@@ -468,6 +568,8 @@ pub struct Step {
     pub revision: String,
     pub direction: Direction,
     pub duration: Duration,
+    /// Steps a previous run had recorded, continued after (0: run from the start).
+    pub resumed_after: usize,
 }
 
 fn quote(text: &str) -> String {
@@ -479,7 +581,9 @@ fn quote(text: &str) -> String {
 pub type OnStep<'a> = &'a mut dyn FnMut(usize, usize, &str);
 
 /// Moves the database to `target`: upgrade when `direction` is up, downgrade otherwise.
-/// Returns the steps taken (none when there is nothing to do).
+/// Returns the revisions this process applied or rolled back (none when there is nothing to
+/// do). A partly applied revision on the way up is continued after its last recorded step; a
+/// failed one refuses the run until `resolve` records what happened.
 pub async fn run(
     db: &mut Db,
     graph: &Graph,
@@ -489,10 +593,52 @@ pub async fn run(
     lock_timeout: Duration,
     on_step: OnStep<'_>,
 ) -> Result<Vec<Step>, StoreError> {
+    let mut done = Vec::new();
+    run_collecting(
+        db,
+        graph,
+        revisions,
+        target,
+        direction,
+        lock_timeout,
+        on_step,
+        &mut done,
+    )
+    .await?;
+    Ok(done)
+}
+
+/// [`run`], pushing each revision onto `done` as it is applied or rolled back, so that a run
+/// that fails part-way still tells what it did.
+#[allow(clippy::too_many_arguments)]
+pub async fn run_collecting(
+    db: &mut Db,
+    graph: &Graph,
+    revisions: &[RevisionDir],
+    target: &Target,
+    direction: Direction,
+    lock_timeout: Duration,
+    on_step: OnStep<'_>,
+    done: &mut Vec<Step>,
+) -> Result<(), StoreError> {
     db.lock(lock_timeout).await?;
-    let result = run_locked(db, graph, revisions, target, direction, on_step).await;
+    let result = run_locked(db, graph, revisions, target, direction, on_step, done).await;
     db.unlock().await;
     result
+}
+
+/// Refuses applied (or partly applied) revisions whose files changed since they ran.
+fn verify_checksums(rows: &[VersionRow], revisions: &[RevisionDir]) -> Result<(), StoreError> {
+    for row in rows {
+        if let Some(r) = revisions.iter().find(|r| r.meta.id == row.revision)
+            && checksum(r) != row.checksum
+        {
+            return Err(StoreError::AppliedChanged {
+                revision: row.revision.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 async fn run_locked(
@@ -502,177 +648,633 @@ async fn run_locked(
     target: &Target,
     direction: Direction,
     on_step: OnStep<'_>,
-) -> Result<Vec<Step>, StoreError> {
+    steps: &mut Vec<Step>,
+) -> Result<(), StoreError> {
     db.ensure_version_table().await?;
-    let rows = db.applied().await?;
-    if let Some(failed) = rows.iter().find(|r| !r.success) {
+    let rows = db.rows().await?;
+    let status = Status::new(db.kind(), graph, revisions, &rows);
+    if let Some((id, failure)) = status.failed() {
         return Err(StoreError::FailedRevision {
-            revision: failed.revision.clone(),
+            revision: id.to_owned(),
+            failure: Box::new(failure.clone()),
         });
     }
-    for row in &rows {
-        if let Some(r) = revisions.iter().find(|r| r.meta.id == row.revision)
-            && checksum(r) != row.checksum
-        {
-            return Err(StoreError::AppliedChanged {
-                revision: row.revision.clone(),
-            });
-        }
+    verify_checksums(&rows, revisions)?;
+    if direction == Direction::Down
+        && let Some((id, State::Partial { done, steps })) = status.unfinished().first()
+    {
+        return Err(StoreError::PartialRevision {
+            revision: (*id).to_owned(),
+            done: *done,
+            steps: *steps,
+        });
     }
-    let applied: BTreeSet<String> = rows.into_iter().map(|r| r.revision).collect();
+    let applied = status.applied();
     let plan = match direction {
         Direction::Up => graph.plan_upgrade(&applied, target)?,
         Direction::Down => graph.plan_downgrade(&applied, target)?,
     };
-    let mut steps = Vec::new();
     for (n, id) in plan.iter().enumerate() {
         let Some(r) = revisions.iter().find(|r| r.meta.id == *id) else {
             continue;
         };
         on_step(n + 1, plan.len(), id);
         let started = Instant::now();
-        apply_one(db, r, direction).await?;
-        steps.push(Step {
-            revision: id.clone(),
-            direction,
-            duration: started.elapsed(),
-        });
-    }
-    Ok(steps)
-}
-
-async fn apply_one(db: &mut Db, r: &RevisionDir, direction: Direction) -> Result<(), StoreError> {
-    let id = &r.meta.id;
-    let sql = match direction {
-        Direction::Up => &r.up,
-        Direction::Down => &r.down,
-    };
-    let started = Instant::now();
-    let record = match direction {
-        Direction::Up => format!(
-            "INSERT INTO {VERSION_TABLE} (revision, checksum, duration_ms, success) VALUES ({}, {}, {{ms}}, {{ok}})",
-            quote(id),
-            quote(&checksum(r))
-        ),
-        Direction::Down => format!("DELETE FROM {VERSION_TABLE} WHERE revision = {}", quote(id)),
-    };
-    let failed = |cause: sqlx::Error| StoreError::RevisionFailed {
-        revision: id.clone(),
-        direction: match direction {
-            Direction::Up => "up.sql",
-            Direction::Down => "down.sql",
-        },
-        cause,
-    };
-    match db {
-        Db::Mysql(_) => {
-            // No transactional DDL: record the attempt first, so a failure stays visible.
-            if direction == Direction::Up {
-                db.execute(&record.replace("{ok}", "FALSE").replace("{ms}", "0"))
-                    .await
-                    .map_err(db_error("recording the revision"))?;
-            } else {
-                db.execute(&format!(
-                    "UPDATE {VERSION_TABLE} SET success = FALSE WHERE revision = {}",
-                    quote(id)
-                ))
-                .await
-                .map_err(db_error("recording the revision"))?;
-            }
-            db.execute(sql).await.map_err(failed)?;
-            let done = match direction {
-                Direction::Up => format!(
-                    "UPDATE {VERSION_TABLE} SET success = TRUE, duration_ms = {} WHERE revision = {}",
-                    started.elapsed().as_millis(),
-                    quote(id)
-                ),
-                Direction::Down => record,
-            };
-            db.execute(&done)
-                .await
-                .map_err(db_error("recording the revision"))
+        let (recorded, resumed_after) = match status.state(id) {
+            State::Partial { done, .. } => (true, *done),
+            _ => (false, 0),
+        };
+        let ran = match direction {
+            Direction::Up => apply_up(db, r, recorded, resumed_after, started).await?,
+            Direction::Down => apply_down(db, r).await?,
+        };
+        if ran {
+            steps.push(Step {
+                revision: id.clone(),
+                direction,
+                duration: started.elapsed(),
+                resumed_after,
+            });
         }
-        Db::Postgres(_) | Db::Sqlite(_) => {
-            let sqlite = matches!(db, Db::Sqlite(_));
-            if sqlite {
-                // Table rebuilds must not cascade or trip keys half-way; enforcement cannot
-                // change inside a transaction, so it is off around it and checked at the end.
-                db.execute("PRAGMA foreign_keys = OFF")
-                    .await
-                    .map_err(db_error("turning foreign keys off"))?;
-            }
-            let result = if r.meta.transactional {
-                transactional(db, sql, &record, id, direction, started, failed).await
-            } else {
-                // Statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY, ...),
-                // sent one by one: PostgreSQL runs a multi-statement string as one transaction.
-                match execute_each(db, sql).await {
-                    Ok(()) => db
-                        .execute(
-                            &record
-                                .replace("{ok}", db.kind().truth())
-                                .replace("{ms}", &started.elapsed().as_millis().to_string()),
-                        )
-                        .await
-                        .map_err(db_error("recording the revision")),
-                    Err(e) => Err(failed(e)),
-                }
-            };
-            if sqlite {
-                let _ = db.execute("PRAGMA foreign_keys = ON").await;
-            }
-            result
-        }
-    }
-}
-
-async fn execute_each(db: &mut Db, sql: &str) -> Result<(), sqlx::Error> {
-    for statement in crate::split::statements(sql) {
-        db.execute(statement).await?;
     }
     Ok(())
 }
 
-async fn transactional(
+/// A value bound to a version-table statement.
+enum Arg {
+    Text(Option<String>),
+    Int(i64),
+    Bool(bool),
+}
+
+fn text(s: &str) -> Arg {
+    Arg::Text(Some(s.to_owned()))
+}
+
+impl Db {
+    /// Runs one statement of ours with bound values (`?` placeholders, numbered for PostgreSQL).
+    async fn write(&mut self, sql: &str, args: Vec<Arg>) -> Result<(), sqlx::Error> {
+        macro_rules! go {
+            ($c:expr, $sql:expr) => {{
+                let mut q = sqlx::query(AssertSqlSafe($sql));
+                for a in args {
+                    q = match a {
+                        Arg::Text(t) => q.bind(t),
+                        Arg::Int(i) => q.bind(i),
+                        Arg::Bool(b) => q.bind(b),
+                    };
+                }
+                q.execute($c).await.map(|_| ())
+            }};
+        }
+        match self {
+            Db::Postgres(c) => {
+                let mut numbered = String::with_capacity(sql.len() + 8);
+                let mut n = 0;
+                for ch in sql.chars() {
+                    if ch == '?' {
+                        n += 1;
+                        numbered.push_str(&format!("${n}"));
+                    } else {
+                        numbered.push(ch);
+                    }
+                }
+                go!(c, numbered)
+            }
+            Db::Mysql(c) => go!(c, sql.to_owned()),
+            Db::Sqlite(c) => go!(c, sql.to_owned()),
+        }
+    }
+
+    /// The row of one revision, if any.
+    async fn row(&mut self, id: &str) -> Result<Option<VersionRow>, StoreError> {
+        Ok(self.rows().await?.into_iter().find(|r| r.revision == id))
+    }
+}
+
+/// The database's own words for an error.
+fn error_text(e: &sqlx::Error) -> String {
+    match e.as_database_error() {
+        Some(d) => d.message().to_owned(),
+        None => e.to_string(),
+    }
+}
+
+const RECORDING: &str = "recording the revision's progress";
+
+/// Runs the steps of `r`'s up.sql after step `done` (`recorded`: its row exists), each recorded
+/// as it completes. Returns false when another process had already applied it (SQLite, which
+/// has no run-wide lock).
+async fn apply_up(
     db: &mut Db,
-    sql: &str,
-    record: &str,
-    id: &str,
-    direction: Direction,
+    r: &RevisionDir,
+    recorded: bool,
+    done: usize,
     started: Instant,
-    failed: impl FnOnce(sqlx::Error) -> StoreError,
-) -> Result<(), StoreError> {
-    let sqlite = matches!(db, Db::Sqlite(_));
-    let begin = if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
+) -> Result<bool, StoreError> {
+    let kind = db.kind();
+    let id = r.meta.id.as_str();
+    let mut plan = steps::plan(kind, &r.up, r.meta.transactional);
+    if let Db::Postgres(c) = db
+        && plan.len() > 1
+    {
+        let version: String = sqlx::query_scalar("SHOW server_version_num")
+            .fetch_one(c)
+            .await
+            .map_err(db_error("reading the server version"))?;
+        if version.parse::<u32>().is_ok_and(|v| v < 120_000) {
+            plan = steps::before_postgres_12(plan);
+        }
+    }
+    let total = plan.len();
+    let sqlite = kind == Kind::Sqlite;
+    if sqlite {
+        // Table rebuilds must not cascade or trip keys half-way; enforcement cannot change
+        // inside a transaction, so it is off around it and checked before the commit.
+        db.execute("PRAGMA foreign_keys = OFF")
+            .await
+            .map_err(db_error("turning foreign keys off"))?;
+    }
+    let mut result = Ok(true);
+    for (i, step) in plan.iter().enumerate().skip(done) {
+        let k = i + 1;
+        let last = k == total;
+        let ms = || i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+        result = match step.mode {
+            Mode::Transaction => {
+                transactional_step(db, r, step, k, total, recorded || k > done + 1, ms).await
+            }
+            Mode::Alone => {
+                let statement = &step.statements[0];
+                let fresh = !recorded && k == done + 1;
+                let mark = if fresh {
+                    db.write(
+                        &format!(
+                            "INSERT INTO {VERSION_TABLE} (revision, checksum, duration_ms, success, step, statement, direction) VALUES (?, ?, 0, ?, 0, ?, 'up')"
+                        ),
+                        vec![text(id), text(&checksum(r)), Arg::Bool(false), text(&statement.text)],
+                    )
+                    .await
+                } else {
+                    db.write(
+                        &format!(
+                            "UPDATE {VERSION_TABLE} SET statement = ?, error = NULL WHERE revision = ?"
+                        ),
+                        vec![text(&statement.text), text(id)],
+                    )
+                    .await
+                };
+                mark.map_err(db_error(RECORDING))?;
+                match db.execute(&statement.text).await {
+                    Ok(()) => db
+                        .write(
+                            &format!(
+                                "UPDATE {VERSION_TABLE} SET step = ?, statement = NULL, success = ?, duration_ms = ? WHERE revision = ?"
+                            ),
+                            vec![Arg::Int(k as i64), Arg::Bool(last), Arg::Int(ms()), text(id)],
+                        )
+                        .await
+                        .map(|()| true)
+                        .map_err(db_error(RECORDING)),
+                    Err(cause) => {
+                        let error = error_text(&cause);
+                        db.write(
+                            &format!("UPDATE {VERSION_TABLE} SET error = ? WHERE revision = ?"),
+                            vec![text(&error), text(id)],
+                        )
+                        .await
+                        .map_err(db_error(RECORDING))?;
+                        Err(failed_step(r, k, total, statement, error))
+                    }
+                }
+            }
+        };
+        if !matches!(result, Ok(true)) {
+            break;
+        }
+    }
+    if sqlite {
+        let _ = db.execute("PRAGMA foreign_keys = ON").await;
+    }
+    result
+}
+
+fn failed_step(
+    r: &RevisionDir,
+    k: usize,
+    total: usize,
+    statement: &steps::Statement,
+    error: String,
+) -> StoreError {
+    StoreError::StepFailed {
+        revision: r.meta.id.clone(),
+        failure: Box::new(Failure {
+            step: Some(k),
+            steps: total,
+            downgrade: false,
+            statement: Some(statement.text.clone()),
+            line: Some(statement.line),
+            error: Some(error),
+            rolled_back: false,
+        }),
+    }
+}
+
+/// One step in a transaction with its record. Step 1 inserts the row (a failure there rolls
+/// everything back and leaves the revision pending); a later step updates it, and its failure
+/// is recorded after the rollback.
+async fn transactional_step(
+    db: &mut Db,
+    r: &RevisionDir,
+    step: &steps::Step,
+    k: usize,
+    total: usize,
+    row_exists: bool,
+    ms: impl Fn() -> i64,
+) -> Result<bool, StoreError> {
+    let id = r.meta.id.as_str();
+    let kind = db.kind();
+    let begin = if kind == Kind::Sqlite {
+        "BEGIN IMMEDIATE"
+    } else {
+        "BEGIN"
+    };
     db.execute(begin)
         .await
         .map_err(db_error("starting a transaction"))?;
-    // Another process may have done it while this one waited for the write lock (SQLite).
-    let present = db.applied().await?.iter().any(|row| row.revision == id);
-    if present != (direction == Direction::Down) {
-        return db.execute("COMMIT").await.map_err(db_error("committing"));
+    // Another process may have done this step while this one waited for the write lock.
+    let row = db.row(id).await;
+    let recorded = match &row {
+        Ok(None) => 0,
+        Ok(Some(row)) if row.success => total,
+        Ok(Some(row)) => row.step.map_or(total, |s| usize::try_from(s).unwrap_or(0)),
+        Err(_) => 0,
+    };
+    if let Err(e) = row {
+        let _ = db.execute("ROLLBACK").await;
+        return Err(e);
     }
-    let ok = db.kind().truth();
-    let result = match db.execute(sql).await {
+    if recorded >= k {
+        db.execute("COMMIT").await.map_err(db_error("committing"))?;
+        return Ok(false);
+    }
+    let mut outcome: Result<(), (sqlx::Error, &steps::Statement)> = Ok(());
+    for statement in &step.statements {
+        if let Err(e) = db.execute(&statement.text).await {
+            outcome = Err((e, statement));
+            break;
+        }
+    }
+    let last = k == total;
+    let result = match outcome {
         Ok(()) => {
-            let record = record
-                .replace("{ok}", ok)
-                .replace("{ms}", &started.elapsed().as_millis().to_string());
-            match db.execute(&record).await {
-                Ok(()) if sqlite => foreign_key_check(db, id).await,
+            let record = if !row_exists {
+                db.write(
+                    &format!(
+                        "INSERT INTO {VERSION_TABLE} (revision, checksum, duration_ms, success, step, direction) VALUES (?, ?, ?, ?, ?, 'up')"
+                    ),
+                    vec![text(id), text(&checksum(r)), Arg::Int(ms()), Arg::Bool(last), Arg::Int(k as i64)],
+                )
+                .await
+            } else {
+                db.write(
+                    &format!(
+                        "UPDATE {VERSION_TABLE} SET step = ?, success = ?, duration_ms = ?, statement = NULL, error = NULL WHERE revision = ?"
+                    ),
+                    vec![Arg::Int(k as i64), Arg::Bool(last), Arg::Int(ms()), text(id)],
+                )
+                .await
+            };
+            match record {
+                Ok(()) if kind == Kind::Sqlite => foreign_key_check(db, id).await,
                 Ok(()) => Ok(()),
-                Err(e) => Err(db_error("recording the revision")(e)),
+                Err(e) => Err(db_error(RECORDING)(e)),
             }
         }
-        Err(e) => Err(failed(e)),
+        Err((cause, statement)) => Err(rolled_back_failure(
+            r, step, k, total, statement, cause, row_exists,
+        )),
     };
     match result {
-        Ok(()) => db.execute("COMMIT").await.map_err(db_error("committing")),
-        Err(e) => {
+        Ok(()) => {
+            db.execute("COMMIT").await.map_err(db_error("committing"))?;
+            Ok(true)
+        }
+        Err(mut e) => {
             let _ = db.execute("ROLLBACK").await;
+            if let StoreError::RolledBack {
+                statement: statement @ None,
+                line,
+                ..
+            } = &mut e
+                && let Some(found) = diagnose(db, &r.up).await
+            {
+                *line = Some(found.line);
+                *statement = Some(found.text);
+            }
+            // Earlier steps stay applied: the failure is recorded, and blocks the next run.
+            if row_exists && let StoreError::StepFailed { failure, .. } = &e {
+                db.write(
+                    &format!(
+                        "UPDATE {VERSION_TABLE} SET statement = ?, error = ? WHERE revision = ?"
+                    ),
+                    vec![
+                        Arg::Text(failure.statement.clone()),
+                        Arg::Text(failure.error.clone()),
+                        text(id),
+                    ],
+                )
+                .await
+                .map_err(db_error(RECORDING))?;
+            }
             Err(e)
         }
     }
+}
+
+/// After a whole script failed and was rolled back without the database saying where: runs its
+/// statements one by one in a transaction that is always rolled back, and returns the first that
+/// fails. Not tried when a statement holds a `BEGIN ... END` body, whose `;` the splitter cannot
+/// tell from the end of a statement.
+async fn diagnose(db: &mut Db, script: &str) -> Option<steps::Statement> {
+    let statements = steps::statements(script);
+    let bodies = statements.iter().any(|s| {
+        s.text
+            .split_whitespace()
+            .skip(1)
+            .any(|w| w.eq_ignore_ascii_case("BEGIN"))
+    });
+    if bodies || statements.len() < 2 {
+        return statements.into_iter().next().filter(|_| !bodies);
+    }
+    let begin = if db.kind() == Kind::Sqlite {
+        "BEGIN IMMEDIATE"
+    } else {
+        "BEGIN"
+    };
+    db.execute(begin).await.ok()?;
+    let mut found = None;
+    for statement in statements {
+        if db.execute(&statement.text).await.is_err() {
+            found = Some(statement);
+            break;
+        }
+    }
+    let _ = db.execute("ROLLBACK").await;
+    found
+}
+
+/// The error for a transactional step that failed and was rolled back: the failed statement
+/// with its line (for a whole script sent at once, PostgreSQL's error position finds it). With
+/// no earlier step recorded (`row_exists` false) nothing of the revision is applied: it stays
+/// pending.
+fn rolled_back_failure(
+    r: &RevisionDir,
+    step: &steps::Step,
+    k: usize,
+    total: usize,
+    statement: &steps::Statement,
+    cause: sqlx::Error,
+    row_exists: bool,
+) -> StoreError {
+    let error = error_text(&cause);
+    let (text, line) = if step.statements.len() == 1 && statement.text == r.up {
+        locate(&r.up, &cause)
+    } else {
+        (Some(statement.text.clone()), Some(statement.line))
+    };
+    if !row_exists {
+        StoreError::RolledBack {
+            revision: r.meta.id.clone(),
+            line,
+            statement: text,
+            error,
+        }
+    } else {
+        StoreError::StepFailed {
+            revision: r.meta.id.clone(),
+            failure: Box::new(Failure {
+                step: Some(k),
+                steps: total,
+                downgrade: false,
+                statement: text,
+                line,
+                error: Some(error),
+                rolled_back: true,
+            }),
+        }
+    }
+}
+
+/// The statement of `script` an error points into, when the database says where.
+fn locate(script: &str, cause: &sqlx::Error) -> (Option<String>, Option<usize>) {
+    let position = cause
+        .as_database_error()
+        .and_then(|d| d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>())
+        .and_then(|e| match e.position() {
+            Some(sqlx::postgres::PgErrorPosition::Original(p)) => Some(p),
+            _ => None,
+        });
+    let Some(position) = position else {
+        return (None, None);
+    };
+    // PostgreSQL counts characters from 1.
+    let offset = script
+        .char_indices()
+        .nth(position.saturating_sub(1))
+        .map_or(script.len(), |(i, _)| i);
+    let found = steps::statements(script).into_iter().rev().find(|s| {
+        let start = script
+            .lines()
+            .take(s.line - 1)
+            .map(|l| l.len() + 1)
+            .sum::<usize>();
+        start <= offset
+    });
+    match found {
+        Some(s) => (Some(s.text), Some(s.line)),
+        None => (None, Some(steps::line_at(script, offset))),
+    }
+}
+
+/// Rolls `r` back with its down.sql and removes its row. In one transaction where the database
+/// allows; otherwise (MySQL, or a revision marked `transactional = false`) statement by
+/// statement with the row marked `direction = 'down'`, so a failure stays visible.
+async fn apply_down(db: &mut Db, r: &RevisionDir) -> Result<bool, StoreError> {
+    let id = r.meta.id.as_str();
+    let kind = db.kind();
+    let delete = format!("DELETE FROM {VERSION_TABLE} WHERE revision = ?");
+    let sqlite = kind == Kind::Sqlite;
+    if sqlite {
+        db.execute("PRAGMA foreign_keys = OFF")
+            .await
+            .map_err(db_error("turning foreign keys off"))?;
+    }
+    let result = if kind == Kind::Mysql || !r.meta.transactional {
+        let mut result = Ok(true);
+        for statement in steps::statements(&r.down) {
+            db.write(
+                &format!(
+                    "UPDATE {VERSION_TABLE} SET success = ?, direction = 'down', statement = ?, error = NULL WHERE revision = ?"
+                ),
+                vec![Arg::Bool(false), text(&statement.text), text(id)],
+            )
+            .await
+            .map_err(db_error(RECORDING))?;
+            if let Err(cause) = db.execute(&statement.text).await {
+                let error = error_text(&cause);
+                db.write(
+                    &format!("UPDATE {VERSION_TABLE} SET error = ? WHERE revision = ?"),
+                    vec![text(&error), text(id)],
+                )
+                .await
+                .map_err(db_error(RECORDING))?;
+                result = Err(StoreError::StepFailed {
+                    revision: id.to_owned(),
+                    failure: Box::new(Failure {
+                        step: None,
+                        steps: 1,
+                        downgrade: true,
+                        statement: Some(statement.text),
+                        line: Some(statement.line),
+                        error: Some(error),
+                        rolled_back: false,
+                    }),
+                });
+                break;
+            }
+        }
+        match result {
+            Ok(_) => db
+                .write(&delete, vec![text(id)])
+                .await
+                .map(|()| true)
+                .map_err(db_error(RECORDING)),
+            Err(e) => Err(e),
+        }
+    } else {
+        let begin = if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
+        db.execute(begin)
+            .await
+            .map_err(db_error("starting a transaction"))?;
+        let present = match db.row(id).await {
+            Ok(row) => row.is_some(),
+            Err(e) => {
+                let _ = db.execute("ROLLBACK").await;
+                return Err(e);
+            }
+        };
+        let result = if !present {
+            Ok(false)
+        } else {
+            match db.execute(&r.down).await {
+                Ok(()) => match db.write(&delete, vec![text(id)]).await {
+                    Ok(()) if sqlite => foreign_key_check(db, id).await.map(|()| true),
+                    Ok(()) => Ok(true),
+                    Err(e) => Err(db_error(RECORDING)(e)),
+                },
+                Err(cause) => {
+                    let (statement, line) = locate(&r.down, &cause);
+                    Err(StoreError::RollbackFailed {
+                        revision: id.to_owned(),
+                        line,
+                        statement,
+                        error: error_text(&cause),
+                    })
+                }
+            }
+        };
+        match result {
+            Ok(ran) => db
+                .execute("COMMIT")
+                .await
+                .map(|()| ran)
+                .map_err(db_error("committing")),
+            Err(mut e) => {
+                let _ = db.execute("ROLLBACK").await;
+                if let StoreError::RollbackFailed {
+                    statement: statement @ None,
+                    line,
+                    ..
+                } = &mut e
+                    && let Some(found) = diagnose(db, &r.down).await
+                {
+                    *line = Some(found.line);
+                    *statement = Some(found.text);
+                }
+                Err(e)
+            }
+        }
+    };
+    if sqlite {
+        let _ = db.execute("PRAGMA foreign_keys = ON").await;
+    }
+    result
+}
+
+/// `strata resolve`: records `outcome` for a failed revision (see [`state::resolution`]), under
+/// the migration lock. Returns the state before and after.
+pub async fn resolve(
+    db: &mut Db,
+    graph: &Graph,
+    revisions: &[RevisionDir],
+    id: &str,
+    outcome: Outcome,
+    lock_timeout: Duration,
+) -> Result<(State, State), StoreError> {
+    db.lock(lock_timeout).await?;
+    let result = async {
+        db.ensure_version_table().await?;
+        let rows = db.rows().await?;
+        let status = Status::new(db.kind(), graph, revisions, &rows);
+        let before = status.state(id).clone();
+        let record = resolution(&before, outcome).map_err(|reason| StoreError::NothingToResolve {
+            revision: id.to_owned(),
+            reason,
+        })?;
+        let write = match record {
+            Record::Applied => {
+                let steps = match &before {
+                    State::Failed(f) => f.steps,
+                    _ => 1,
+                };
+                db.write(
+                    &format!(
+                        "UPDATE {VERSION_TABLE} SET success = ?, step = ?, statement = NULL, error = NULL, direction = 'up' WHERE revision = ?"
+                    ),
+                    vec![Arg::Bool(true), Arg::Int(steps as i64), text(id)],
+                )
+                .await
+            }
+            Record::Partial(done) => {
+                db.write(
+                    &format!(
+                        "UPDATE {VERSION_TABLE} SET success = ?, step = ?, statement = NULL, error = NULL, direction = 'up' WHERE revision = ?"
+                    ),
+                    vec![Arg::Bool(false), Arg::Int(done as i64), text(id)],
+                )
+                .await
+            }
+            Record::Pending => {
+                db.write(
+                    &format!("DELETE FROM {VERSION_TABLE} WHERE revision = ?"),
+                    vec![text(id)],
+                )
+                .await
+            }
+        };
+        write.map_err(db_error("recording the outcome"))?;
+        let row = db.row(id).await?;
+        let after = state::state_of(
+            db.kind(),
+            revisions.iter().find(|r| r.meta.id == id),
+            row.as_ref(),
+        );
+        Ok((before, after))
+    }
+    .await;
+    db.unlock().await;
+    result
 }
 
 /// SQLite: refuses a revision that leaves rows pointing nowhere (enforcement was off while it
@@ -693,4 +1295,26 @@ async fn foreign_key_check(db: &mut Db, id: &str) -> Result<(), StoreError> {
             count: rows.len(),
         }),
     }
+}
+
+/// Runs steps `from..to` (counted from 0) of `r`'s up.sql without recording anything: for
+/// replaying a revision part-way into a scratch database.
+pub async fn run_steps_unrecorded(
+    db: &mut Db,
+    r: &RevisionDir,
+    from: usize,
+    to: usize,
+) -> Result<(), StoreError> {
+    let plan = steps::plan(db.kind(), &r.up, r.meta.transactional);
+    for (k, step) in plan.iter().enumerate().take(to).skip(from) {
+        for statement in &step.statements {
+            db.execute(&statement.text)
+                .await
+                .map_err(|cause| StoreError::Database {
+                    what: format!("replaying step {} of revision {}", k + 1, r.meta.id),
+                    cause,
+                })?;
+        }
+    }
+    Ok(())
 }

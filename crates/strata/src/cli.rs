@@ -114,6 +114,9 @@ pub enum Command {
         /// Print the SQL instead of running it (offline, from base), touching no database
         #[arg(long)]
         sql: bool,
+        /// Output format: readable text, or JSON (what ran, and the revisions' states after)
+        #[arg(long, value_enum, default_value_t = TextFormat::Text, conflicts_with = "sql")]
+        format: TextFormat,
     },
     /// Roll back to TARGET (-N, an id or prefix, base)
     Downgrade {
@@ -122,11 +125,18 @@ pub enum Command {
         /// Print the SQL instead of running it (offline, from the head), touching no database
         #[arg(long)]
         sql: bool,
+        /// Output format: readable text, or JSON (what ran, and the revisions' states after)
+        #[arg(long, value_enum, default_value_t = TextFormat::Text, conflicts_with = "sql")]
+        format: TextFormat,
     },
     /// Record TARGET (and what it builds on) as applied, running no SQL
     Stamp { target: String },
-    /// Print the revision(s) the database is at
-    Current,
+    /// Print the revision(s) the database is at, with their state
+    Current {
+        /// Output format: readable text, or JSON
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
     /// Print the head revision(s) of the migration graph
     Heads,
     /// Print the revisions, newest first
@@ -134,6 +144,26 @@ pub enum Command {
         /// Also print each revision's directory and creation time
         #[arg(short, long)]
         verbose: bool,
+        /// Output format: readable text, or JSON
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
+    },
+    /// Record the outcome of a failed revision after looking at the database; without
+    /// --applied or --rolled-back, compare the database with the revision and say which is true
+    Resolve {
+        /// The failed revision (an id or unique prefix)
+        revision: String,
+        /// The failed statement took effect (or you completed it by hand); for a revision that
+        /// failed at an unknown step: the whole revision is in the database
+        #[arg(long, conflicts_with = "rolled_back")]
+        applied: bool,
+        /// The failed statement left nothing behind (or you undid it); for a revision that
+        /// failed at an unknown step: none of the revision is in the database
+        #[arg(long)]
+        rolled_back: bool,
+        /// Output format of the comparison: readable text, or JSON
+        #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+        format: TextFormat,
     },
     /// Print one revision: its metadata and SQL
     Show {

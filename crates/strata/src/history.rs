@@ -9,6 +9,10 @@ use anyhow::{Context, bail};
 use strata_store::directory::{self, SUM_FILE};
 use strata_store::{Graph, Meta, RevisionDir, StoreError};
 
+use serde::Serialize;
+use strata_store::state::{State, Status};
+
+use crate::cli::TextFormat;
 use crate::config::Config;
 
 /// The migrations directory read and checked: revisions in graph order, and the graph.
@@ -178,23 +182,36 @@ pub fn heads(config: &Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `strata history [--verbose]`: newest first, with applied/pending marks when a database is
-/// configured and answers.
-pub fn history(config: &Config, verbose: bool) -> anyhow::Result<ExitCode> {
+/// `strata history [--verbose] [--format json]`: newest first, with each revision's state when
+/// a database is configured and answers.
+pub fn history(config: &Config, verbose: bool, format: TextFormat) -> anyhow::Result<ExitCode> {
     let history = History::load(&config.migrations)?;
     let heads = history.graph.heads();
-    let applied = applied_ids(config);
+    let status = read_status(config, &history);
+    if format == TextFormat::Json {
+        let revisions: Vec<RevisionReport> = history
+            .revisions
+            .iter()
+            .rev()
+            .map(|r| {
+                let state = status.as_ref().ok().map(|s| s.state(&r.meta.id));
+                report(&history, &r.meta.id, state)
+            })
+            .collect();
+        print_json(&serde_json::json!({
+            "version": 1,
+            "database": status.is_ok(),
+            "revisions": revisions,
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     for r in history.revisions.iter().rev() {
         let mut marks = Vec::new();
         if heads.contains(&r.meta.id) {
-            marks.push("head");
+            marks.push("head".to_owned());
         }
-        if let Ok(applied) = &applied {
-            marks.push(if applied.contains(&r.meta.id) {
-                "applied"
-            } else {
-                "pending"
-            });
+        if let Ok(status) = &status {
+            marks.push(status.state(&r.meta.id).to_string());
         }
         let marks = if marks.is_empty() {
             String::new()
@@ -215,25 +232,118 @@ pub fn history(config: &Config, verbose: bool) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    if let Err(reason) = applied
-        && config.database_url.is_some()
-    {
-        eprintln!("note: no applied/pending marks: {reason}");
+    match &status {
+        Err(reason) if config.database_url.is_some() => {
+            eprintln!("note: no applied/pending marks: {reason}")
+        }
+        Ok(status) => note_unfinished(status),
+        Err(_) => {}
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The revisions the configured database records as applied.
-fn applied_ids(config: &Config) -> anyhow::Result<std::collections::BTreeSet<String>> {
+/// Every revision's state on the configured database.
+pub fn read_status(config: &Config, history: &History) -> anyhow::Result<Status> {
     use strata_store::runner::Db;
     let url = crate::database::read_url(config)?;
-    let rows = block_on(async {
+    let status = block_on(async {
         let mut db = Db::connect(&url).await?;
-        let rows = db.applied().await;
+        let status = db.status(&history.graph, &history.revisions).await;
         db.close().await;
-        rows
+        status
     })??;
-    Ok(rows.into_iter().map(|r| r.revision).collect())
+    Ok(status)
+}
+
+/// One revision in `--format json` output (`current`, `history`, `check`, `resolve`): the same
+/// shape and the same state wherever it appears.
+#[derive(Serialize)]
+pub struct RevisionReport {
+    id: String,
+    message: String,
+    parents: Vec<String>,
+    head: bool,
+    /// `pending`, `applied`, `partial` or `failed`; null without a database.
+    state: Option<&'static str>,
+    /// Steps recorded as done (partial and failed revisions).
+    steps_done: Option<usize>,
+    /// Steps the revision runs as (partial and failed revisions).
+    steps: Option<usize>,
+    failure: Option<FailureReport>,
+}
+
+#[derive(Serialize)]
+pub struct FailureReport {
+    /// The step that failed (from 1); null when unknown.
+    step: Option<usize>,
+    /// True when the process stopped while the statement ran (no error was recorded).
+    interrupted: bool,
+    /// True when the failure happened while rolling back.
+    downgrade: bool,
+    /// The failed statement and its line in up.sql (down.sql when rolling back).
+    statement: Option<String>,
+    line: Option<usize>,
+    /// The database's error.
+    error: Option<String>,
+    /// The way out, as a sentence.
+    resolve: String,
+}
+
+pub fn report(history: &History, id: &str, state: Option<&State>) -> RevisionReport {
+    let r = history.get(id);
+    let (steps_done, steps, failure) = match state {
+        Some(State::Partial { done, steps }) => (Some(*done), Some(*steps), None),
+        Some(State::Failed(f)) => (
+            Some(f.done()),
+            Some(f.steps),
+            Some(FailureReport {
+                step: f.step,
+                interrupted: f.error.is_none(),
+                downgrade: f.downgrade,
+                statement: f.statement.clone(),
+                line: f.line,
+                error: f.error.clone(),
+                resolve: f.way_out(id),
+            }),
+        ),
+        _ => (None, None, None),
+    };
+    RevisionReport {
+        id: id.to_owned(),
+        message: r.map(|r| r.meta.message.clone()).unwrap_or_default(),
+        parents: history.graph.parents(id).to_vec(),
+        head: history.graph.heads().iter().any(|h| h == id),
+        state: state.map(State::name),
+        steps_done,
+        steps,
+        failure,
+    }
+}
+
+pub fn print_json(value: &impl Serialize) -> anyhow::Result<()> {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).context("cannot encode the report")?
+    );
+    Ok(())
+}
+
+/// On stderr: each partly applied or failed revision, and the way out.
+pub fn note_unfinished(status: &Status) {
+    for (id, state) in status.unfinished() {
+        match state {
+            State::Failed(f) => eprintln!(
+                "note: {}
+{}",
+                f.describe(id),
+                f.way_out(id)
+            ),
+            State::Partial { done, steps } => eprintln!(
+                "note: revision {id} is partly applied (step {done} of {steps}); `strata upgrade head` continues it"
+            ),
+            _ => {}
+        }
+    }
 }
 
 /// `strata show REV`.
@@ -277,7 +387,12 @@ pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> anyhow::Resu
 }
 
 /// `strata upgrade [TARGET]` and `strata downgrade TARGET`.
-pub fn migrate(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCode> {
+pub fn migrate(
+    config: &Config,
+    target: &str,
+    up: bool,
+    format: TextFormat,
+) -> anyhow::Result<ExitCode> {
     use strata_store::runner::{self, Db, Direction};
     let history = History::load(&config.migrations)?;
     history.verify(&config.migrations)?;
@@ -289,9 +404,10 @@ pub fn migrate(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCo
     } else {
         "rolling back revisions"
     });
-    let steps = block_on(async {
+    let mut steps = Vec::new();
+    let result = block_on(async {
         let mut db = Db::connect(&url).await?;
-        let steps = runner::run(
+        let result = runner::run_collecting(
             &mut db,
             &history.graph,
             &history.revisions,
@@ -299,66 +415,114 @@ pub fn migrate(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCo
             direction,
             LOCK_TIMEOUT,
             &mut |n, len, id| bar.step(n, len, id),
+            &mut steps,
         )
         .await;
         db.close().await;
-        steps
-    })??;
+        result
+    })?;
     drop(bar);
-    if steps.is_empty() {
+    let verb = if up { "applied" } else { "rolled back" };
+    if format == TextFormat::Json {
+        #[derive(Serialize)]
+        struct Ran {
+            id: String,
+            /// `applied` or `rolled back`.
+            action: &'static str,
+            duration_ms: u128,
+            /// Steps an earlier run had recorded, continued after.
+            resumed_after: usize,
+        }
+        let ran: Vec<Ran> = steps
+            .iter()
+            .map(|s| Ran {
+                id: s.revision.clone(),
+                action: verb,
+                duration_ms: s.duration.as_millis(),
+                resumed_after: s.resumed_after,
+            })
+            .collect();
+        // The states after the run, read the same way `current` reads them.
+        let status = read_status(config, &history).ok();
+        let current: Vec<RevisionReport> = status
+            .as_ref()
+            .map(|status| {
+                status
+                    .current(&history.graph)
+                    .iter()
+                    .map(|id| report(&history, id, Some(status.state(id))))
+                    .collect()
+            })
+            .unwrap_or_default();
+        print_json(&serde_json::json!({
+            "version": 1,
+            "ran": ran,
+            "error": result.as_ref().err().map(ToString::to_string),
+            "current": current,
+        }))?;
+        result?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if steps.is_empty() && result.is_ok() {
         println!("nothing to do: the database is already at {target}");
     }
-    for step in steps {
-        let verb = if up { "applied" } else { "rolled back" };
+    // What this process did, also when it stopped part-way.
+    for step in &steps {
         let message = history
             .get(&step.revision)
             .map(|r| r.meta.message.as_str())
             .unwrap_or("");
+        let resumed = if step.resumed_after > 0 {
+            format!(", continued after step {}", step.resumed_after)
+        } else {
+            String::new()
+        };
         println!(
-            "{verb} {} ({} ms)  {message}",
+            "{verb} {} ({} ms{resumed})  {message}",
             step.revision,
             step.duration.as_millis()
         );
     }
+    result?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// `strata current`: the revision(s) the database is at.
-pub fn current(config: &Config) -> anyhow::Result<ExitCode> {
-    use strata_store::runner::Db;
+/// `strata current [--format json]`: the revision(s) the database is at, with their state.
+pub fn current(config: &Config, format: TextFormat) -> anyhow::Result<ExitCode> {
     let history = History::load(&config.migrations)?;
-    let url = crate::database::read_url(config)?;
-    let rows = block_on(async {
-        let mut db = Db::connect(&url).await?;
-        let rows = db.applied().await;
-        db.close().await;
-        rows
-    })??;
-    let applied: std::collections::BTreeSet<String> =
-        rows.iter().map(|r| r.revision.clone()).collect();
-    // The current revisions are the applied ones no other applied revision builds on.
-    let mut current: Vec<&String> = applied
-        .iter()
-        .filter(|id| {
-            !applied
-                .iter()
-                .any(|other| history.graph.parents(other).contains(id))
-        })
-        .collect();
-    current.sort();
+    let status = read_status(config, &history)?;
+    let current = status.current(&history.graph);
+    if format == TextFormat::Json {
+        let current: Vec<RevisionReport> = current
+            .iter()
+            .map(|id| report(&history, id, Some(status.state(id))))
+            .collect();
+        print_json(&serde_json::json!({ "version": 1, "current": current }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if current.is_empty() {
         println!("<base> (no revision applied)");
     }
     let heads = history.graph.heads();
-    for id in current {
-        let failed = rows.iter().any(|r| r.revision == *id && !r.success);
-        let mark = match (heads.contains(id), failed) {
-            (_, true) => " (FAILED part-way)",
-            (true, false) => " (head)",
-            (false, false) => "",
-        };
-        println!("{id}{mark}");
+    for id in &current {
+        let mut marks = Vec::new();
+        if heads.contains(id) {
+            marks.push("head".to_owned());
+        }
+        match status.state(id) {
+            State::Applied => {}
+            State::Pending if status.unknown.contains(id) => {
+                marks.push("not in the migrations directory".to_owned())
+            }
+            other => marks.push(other.to_string()),
+        }
+        if marks.is_empty() {
+            println!("{id}");
+        } else {
+            println!("{id} ({})", marks.join(", "));
+        }
     }
+    note_unfinished(&status);
     Ok(ExitCode::SUCCESS)
 }
 

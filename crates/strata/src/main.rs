@@ -13,6 +13,7 @@ mod models;
 mod progress;
 mod render;
 mod replay;
+mod resolve;
 mod schema_cmd;
 mod seaorm_cmd;
 mod workflow;
@@ -69,13 +70,38 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Revision { message, .. } => history::revision(&config, &message),
         cli::Command::Merge { message, revisions } => history::merge(&config, &message, &revisions),
         cli::Command::Heads => history::heads(&config),
-        cli::Command::Upgrade { target, sql: false } => history::migrate(&config, &target, true),
-        cli::Command::Downgrade { target, sql: false } => history::migrate(&config, &target, false),
-        cli::Command::Upgrade { target, sql: true } => history::offline(&config, &target, true),
-        cli::Command::Downgrade { target, sql: true } => history::offline(&config, &target, false),
+        cli::Command::Upgrade {
+            target,
+            sql: false,
+            format,
+        } => history::migrate(&config, &target, true, format),
+        cli::Command::Downgrade {
+            target,
+            sql: false,
+            format,
+        } => history::migrate(&config, &target, false, format),
+        cli::Command::Upgrade {
+            target, sql: true, ..
+        } => history::offline(&config, &target, true),
+        cli::Command::Downgrade {
+            target, sql: true, ..
+        } => history::offline(&config, &target, false),
         cli::Command::Stamp { target } => history::stamp(&config, &target),
-        cli::Command::Current => history::current(&config),
-        cli::Command::History { verbose } => history::history(&config, verbose),
+        cli::Command::Current { format } => history::current(&config, format),
+        cli::Command::History { verbose, format } => history::history(&config, verbose, format),
+        cli::Command::Resolve {
+            revision,
+            applied,
+            rolled_back,
+            format,
+        } => {
+            let outcome = match (applied, rolled_back) {
+                (true, _) => Some(strata_store::state::Outcome::Applied),
+                (_, true) => Some(strata_store::state::Outcome::RolledBack),
+                _ => None,
+            };
+            resolve::resolve(&config, &revision, outcome, format)
+        }
         cli::Command::Show { revision } => history::show(&config, &revision),
         cli::Command::Hash => history::hash(&config),
         cli::Command::Schema { what } => match what {

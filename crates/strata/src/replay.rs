@@ -57,14 +57,8 @@ pub fn replay(
     history: &History,
     entities: &Schema,
 ) -> anyhow::Result<(Schema, Dialect)> {
-    let (dialect, server) = server(config)?;
+    let (dialect, server, where_) = place(config)?;
     let scope = crate::database::scope(config, Some(entities));
-    let where_ = match server {
-        Some(url) if dialect != Dialect::Sqlite => {
-            format!("a temporary database on {}", strata_introspect::redact(url))
-        }
-        _ => "an in-memory SQLite database".to_owned(),
-    };
     let schema = block_on(async {
         let mut scratch = Scratch::create(kind(dialect), server.unwrap_or_default())
             .await
@@ -100,9 +94,26 @@ async fn replay_into(
         .await?;
     }
     let _task = config.progress.task("reading the replayed schema");
+    read(db, scope).await
+}
+
+/// Reads the schema of an open database (a scratch one) in `scope`.
+pub async fn read(db: &mut Db, scope: &Scope) -> anyhow::Result<Schema> {
     Ok(match db {
         Db::Postgres(c) => strata_introspect::introspect_postgres(c, scope).await?,
         Db::Mysql(c) => strata_introspect::introspect_mysql(c, scope).await?,
         Db::Sqlite(c) => strata_introspect::introspect_sqlite(c, scope).await?,
     })
+}
+
+/// Where the history replays, for messages.
+pub fn place(config: &Config) -> anyhow::Result<(Dialect, Option<&str>, String)> {
+    let (dialect, server) = server(config)?;
+    let where_ = match server {
+        Some(url) if dialect != Dialect::Sqlite => {
+            format!("a temporary database on {}", strata_introspect::redact(url))
+        }
+        _ => "an in-memory SQLite database".to_owned(),
+    };
+    Ok((dialect, server, where_))
 }

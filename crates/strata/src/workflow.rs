@@ -1,6 +1,5 @@
 //! The everyday workflow: `init`, `autogenerate` and `check`.
 
-use std::collections::BTreeSet;
 use std::process::ExitCode;
 use strata_ir::text::sql_comment;
 
@@ -8,6 +7,8 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 use strata_diff::{Change, Diff};
 use strata_ir::{Dialect, Schema};
+
+use strata_store::state::State;
 
 use crate::cli::TextFormat;
 use crate::config::{Config, Emit};
@@ -138,28 +139,12 @@ fn compare(config: &Config, base: Base) -> anyhow::Result<Comparison> {
             (schema, dialect, Vec::new(), Vec::new())
         }
         Base::Database => {
-            let url = crate::database::read_url(config)?;
-            let rows = block_on(async {
-                let mut db = strata_store::runner::Db::connect(&url).await?;
-                let rows = db.applied().await;
-                db.close().await;
-                rows
-            })??;
-            let edited = rows
-                .iter()
-                .filter(|row| {
-                    history
-                        .get(&row.revision)
-                        .is_some_and(|r| strata_store::runner::checksum(r) != row.checksum)
-                })
-                .map(|row| row.revision.clone())
-                .collect();
-            let applied: BTreeSet<String> = rows.into_iter().map(|r| r.revision).collect();
+            let status = crate::history::read_status(config, &history)?;
             let pending = history
                 .graph
-                .plan_upgrade(&applied, &strata_store::Target::Heads)?;
+                .plan_upgrade(&status.applied(), &strata_store::Target::Heads)?;
             let (schema, dialect) = crate::database::introspect(config, Some(&reading.schema))?;
-            (schema, dialect, pending, edited)
+            (schema, dialect, pending, status.edited)
         }
     };
     let entities = authoritative(config, &current, reading);
@@ -242,6 +227,22 @@ fn upgrade_hint(config: &Config) -> String {
 /// `strata autogenerate -m MSG [--history]`: a revision that brings the database (or the
 /// replayed history) to what the entities say.
 pub fn autogenerate(config: &Config, message: &str, base: Base) -> anyhow::Result<ExitCode> {
+    if let Some((_, status)) = unfinished(config, base)? {
+        if let Some((id, failure)) = status.failed() {
+            bail!(
+                "the database holds a failed revision; autogenerate would write on top of a half-applied \
+                 schema\n{}\n{}",
+                failure.describe(id),
+                failure.way_out(id)
+            );
+        }
+        if let Some((id, State::Partial { done, steps })) = status.unfinished().first() {
+            bail!(
+                "revision {id} is partly applied (step {done} of {steps}): the database is between \
+                 two revisions; run `strata upgrade head` to finish it, then autogenerate"
+            );
+        }
+    }
     let mut c = compare(config, base)?;
     if !c.pending.is_empty() {
         bail!(
@@ -312,9 +313,26 @@ pub fn autogenerate(config: &Config, message: &str, base: Base) -> anyhow::Resul
     Ok(ExitCode::SUCCESS)
 }
 
+/// The migration history and every revision's state on the live database, when `base` is the
+/// database (strata's own revisions) and some revision is partly applied or failed.
+fn unfinished(
+    config: &Config,
+    base: Base,
+) -> anyhow::Result<Option<(History, strata_store::state::Status)>> {
+    if base != Base::Database || config.emit != Emit::Sql {
+        return Ok(None);
+    }
+    let history = History::load(&config.migrations)?;
+    history.verify(&config.migrations)?;
+    let status = crate::history::read_status(config, &history)?;
+    Ok((!status.unfinished().is_empty()).then_some((history, status)))
+}
+
 /// What `check --format json` prints; the shape is documented in the README and kept stable.
 #[derive(Serialize)]
 struct Report {
+    /// The shape's version.
+    version: u32,
     /// `true` when there is nothing to report and the exit code is 0.
     in_sync: bool,
     /// `database` or `migrations`.
@@ -322,6 +340,8 @@ struct Report {
     dialect: String,
     pending: Vec<String>,
     edited: Vec<String>,
+    /// Revisions partly applied or failed (with `--history`, always empty).
+    unfinished: Vec<crate::history::RevisionReport>,
     changes: Vec<ChangeReport>,
     warnings: Vec<strata_emit::Warning>,
     notes: Vec<String>,
@@ -353,6 +373,9 @@ pub fn change_report(change: &Change) -> ChangeReport {
 /// `strata check [--history] [--format json]`: 0 when the entities match the database (at
 /// head) or the replayed history, 1 otherwise.
 pub fn check(config: &Config, base: Base, format: TextFormat) -> anyhow::Result<ExitCode> {
+    if let Some((history, status)) = unfinished(config, base)? {
+        return check_unfinished(config, &history, &status, format);
+    }
     let mut c = compare(config, base)?;
     let Diff { changes, notes } = strata_diff::diff(&c.current, &c.entities, c.dialect);
     drop(std::mem::take(&mut c.entities));
@@ -373,11 +396,13 @@ pub fn check(config: &Config, base: Base, format: TextFormat) -> anyhow::Result<
     match format {
         TextFormat::Json => {
             let report = Report {
+                version: 1,
                 in_sync,
                 compared_with: base.name(),
                 dialect: c.dialect.to_string(),
                 pending: c.pending,
                 edited: c.edited,
+                unfinished: Vec::new(),
                 changes: changes.iter().map(change_report).collect(),
                 warnings: up.warnings().cloned().collect(),
                 notes: notes.iter().map(ToString::to_string).collect(),
@@ -444,6 +469,62 @@ pub fn check(config: &Config, base: Base, format: TextFormat) -> anyhow::Result<
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `check` while a revision is partly applied or failed: the state and the way out, exit 1; the
+/// entities are not compared with a schema that is between two revisions.
+fn check_unfinished(
+    config: &Config,
+    history: &History,
+    status: &strata_store::state::Status,
+    format: TextFormat,
+) -> anyhow::Result<ExitCode> {
+    let dialect = crate::config::dialect_of_url(crate::database::url(config)?)?;
+    match format {
+        TextFormat::Json => {
+            let report = Report {
+                version: 1,
+                in_sync: false,
+                compared_with: Base::Database.name(),
+                dialect: dialect.to_string(),
+                pending: status.pending(),
+                edited: status.edited.clone(),
+                unfinished: status
+                    .unfinished()
+                    .into_iter()
+                    .map(|(id, state)| crate::history::report(history, id, Some(state)))
+                    .collect(),
+                changes: Vec::new(),
+                warnings: Vec::new(),
+                notes: Vec::new(),
+                schema_diff: String::new(),
+                up: String::new(),
+            };
+            crate::history::print_json(&report)?;
+        }
+        TextFormat::Text => {
+            for (id, state) in status.unfinished() {
+                match state {
+                    State::Failed(f) => {
+                        println!(
+                            "{}
+{}",
+                            f.describe(id),
+                            f.way_out(id)
+                        )
+                    }
+                    other => {
+                        println!("revision {id} is {other}: run `strata upgrade head` to finish it")
+                    }
+                }
+            }
+            println!(
+                "the entities are not compared while a revision is unfinished: the database is \
+                 between two revisions"
+            );
+        }
+    }
+    Ok(ExitCode::from(1))
 }
 
 /// `strata baseline [-m MSG]`: adopting strata on an existing database. Writes a first revision

@@ -598,25 +598,32 @@ fn upgrade_and_downgrade_round_trip_on_every_dialect() {
         run(&["upgrade", "003"]);
         let failed = check(dir, &["--database-url", &url, "upgrade"]);
         assert_eq!(failed.code, 2, "{dialect}");
-        assert!(
-            failed.stderr.contains("revision 004 (up.sql) failed"),
-            "{dialect}: {}",
-            failed.stderr
-        );
         let found = tables(dir, &url);
         match dialect {
             strata_ir::Dialect::Mysql => {
-                // DDL committed part-way: the failure is recorded and blocks the next run.
-                let again = check(dir, &["--database-url", &url, "upgrade"]);
-                assert_eq!(again.code, 2);
-                assert!(
-                    again.stderr.contains("revision 004 failed part-way"),
-                    "{}",
-                    again.stderr
-                );
-                assert!(run(&["current"]).contains("004 (FAILED part-way)"));
+                // DDL committed part-way: the failure is recorded with its statement and blocks
+                // the next run.
+                for out in [&failed, &check(dir, &["--database-url", &url, "upgrade"])] {
+                    assert_eq!(out.code, 2);
+                    assert!(
+                        out.stderr.contains("revision 004 failed at step 2 of 2")
+                            && out.stderr.contains("up.sql line 2:")
+                            && out.stderr.contains("CREATE TABLE d (id integer)")
+                            && out.stderr.contains("already exists")
+                            && out.stderr.contains("strata resolve 004 --rolled-back"),
+                        "{}",
+                        out.stderr
+                    );
+                }
+                assert!(run(&["current"]).contains("004 (head, FAILED at step 2 of 2)"));
             }
             _ => {
+                assert!(
+                    failed.stderr.contains("revision 004 (up.sql")
+                        && failed.stderr.contains("failed and was rolled back"),
+                    "{dialect}: {}",
+                    failed.stderr
+                );
                 assert!(
                     !found.contains(&"d".to_owned()),
                     "{dialect}: rolled back: {found:?}"
