@@ -258,6 +258,39 @@ impl Graph {
         }
     }
 
+    /// One revision as a user names it for `show` and `resolve`: `head` (the single head),
+    /// `-N` (N revisions before the head, through first parents), `head-N`, an id or a unique
+    /// prefix.
+    pub fn resolve_one(&self, name: &str) -> Result<String, GraphError> {
+        let back = |from: String, n: usize| -> Result<String, GraphError> {
+            let mut id = from;
+            for _ in 0..n {
+                id = self.parents(&id).first().cloned().ok_or_else(|| {
+                    GraphError::UnknownRevision {
+                        target: name.to_owned(),
+                    }
+                })?;
+            }
+            Ok(id)
+        };
+        let head = || {
+            self.head()?.ok_or_else(|| GraphError::UnknownRevision {
+                target: name.to_owned(),
+            })
+        };
+        if name == "head" {
+            return head();
+        }
+        let steps = name
+            .strip_prefix("head-")
+            .or_else(|| name.strip_prefix('-'))
+            .and_then(|n| n.parse::<usize>().ok());
+        match steps {
+            Some(n) => back(head()?, n),
+            None => self.resolve(name),
+        }
+    }
+
     /// The single head, or the error that names all of them.
     pub fn head(&self) -> Result<Option<String>, GraphError> {
         let heads = self.heads();
@@ -504,6 +537,29 @@ mod tests {
     const LINEAR: &str = "a b<-a c<-b d<-c";
     const BRANCHED: &str = "a b<-a c<-a";
     const MERGED: &str = "a b<-a c<-a m<-b,c n<-m";
+
+    #[test]
+    fn one_revision_by_name() {
+        let g = graph(MERGED).unwrap();
+        let one = |name: &str| {
+            g.resolve_one(name)
+                .unwrap_or_else(|e| format!("error: {e}"))
+        };
+        assert_eq!(one("head"), "n");
+        assert_eq!(one("-1"), "m");
+        assert_eq!(one("head-2"), "b");
+        assert_eq!(one("-3"), "a");
+        assert!(one("-4").starts_with("error:"));
+        assert_eq!(one("c"), "c");
+        let branched = graph(BRANCHED).unwrap();
+        assert!(
+            branched
+                .resolve_one("head")
+                .unwrap_err()
+                .to_string()
+                .contains("merge")
+        );
+    }
 
     #[test]
     fn linear_history() {

@@ -151,7 +151,8 @@ pub enum Command {
     /// Record the outcome of a failed revision after looking at the database; without
     /// --applied or --rolled-back, compare the database with the revision and say which is true
     Resolve {
-        /// The failed revision (an id or unique prefix)
+        /// The failed revision: an id, a unique prefix, `head` or `-N`
+        #[arg(allow_hyphen_values = true)]
         revision: String,
         /// The failed statement took effect (or you completed it by hand); for a revision that
         /// failed at an unknown step: the whole revision is in the database
@@ -167,7 +168,8 @@ pub enum Command {
     },
     /// Print one revision: its metadata and SQL
     Show {
-        /// A revision id or unique prefix
+        /// A revision: an id, a unique prefix, `head` or `-N` (N before the head)
+        #[arg(allow_hyphen_values = true)]
         revision: String,
     },
     /// Rewrite the migrations directory's checksum file after a deliberate edit or a merge of

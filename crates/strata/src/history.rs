@@ -349,7 +349,7 @@ pub fn note_unfinished(status: &Status) {
 /// `strata show REV`.
 pub fn show(config: &Config, rev: &str) -> anyhow::Result<ExitCode> {
     let history = History::load(&config.migrations)?;
-    let id = history.graph.resolve(rev)?;
+    let id = history.graph.resolve_one(rev)?;
     let Some(r) = history.get(&id) else {
         bail!("revision {id} has no directory");
     };

@@ -49,7 +49,7 @@ pub fn resolve(
 ) -> anyhow::Result<ExitCode> {
     let history = History::load(&config.migrations)?;
     history.verify(&config.migrations)?;
-    let id = history.graph.resolve(rev)?;
+    let id = history.graph.resolve_one(rev)?;
     let Some(outcome) = outcome else {
         return inspect(config, &history, &id, format);
     };
