@@ -199,11 +199,12 @@ impl Db {
             }
         };
         let sql = AssertSqlSafe(format!(
-            "SELECT revision, checksum, CASE WHEN success THEN 1 ELSE 0 END AS ok, {}, {}, {}, {} FROM {VERSION_TABLE}",
+            "SELECT revision, checksum, CASE WHEN success THEN 1 ELSE 0 END AS ok, {}, {}, {}, {}, {} FROM {VERSION_TABLE}",
             column("step"),
             column("statement"),
             column("error"),
             column("direction"),
+            column("done_sum"),
         ));
         let read = db_error(format!("reading {VERSION_TABLE}"));
         fn int<R: Row>(r: &R, i: usize) -> Option<i64>
@@ -229,6 +230,7 @@ impl Db {
                         statement: r.try_get::<Option<String>, _>(4).ok().flatten(),
                         error: r.try_get::<Option<String>, _>(5).ok().flatten(),
                         direction: r.try_get::<Option<String>, _>(6).ok().flatten(),
+                        done_sum: r.try_get::<Option<String>, _>(7).ok().flatten(),
                     })
                     .collect()
             }};
@@ -393,7 +395,7 @@ impl Kind {
     /// The columns added since the first version table, with their types: the steps done, the
     /// statement in doubt or failed (MySQL's `text` stops at 64 KiB), the database's error, and
     /// `down` while a downgrade runs statement by statement.
-    fn added_columns(self) -> [(&'static str, &'static str); 4] {
+    fn added_columns(self) -> [(&'static str, &'static str); 5] {
         let text = match self {
             Kind::Mysql => "mediumtext",
             Kind::Postgres | Kind::Sqlite => "text",
@@ -403,6 +405,7 @@ impl Kind {
             ("statement", text),
             ("error", text),
             ("direction", "varchar(4)"),
+            ("done_sum", "varchar(64)"),
         ]
     }
 
@@ -627,18 +630,29 @@ pub async fn run_collecting(
     result
 }
 
-/// Refuses applied (or partly applied) revisions whose files changed since they ran.
-fn verify_checksums(rows: &[VersionRow], revisions: &[RevisionDir]) -> Result<(), StoreError> {
+/// Refuses applied (or partly applied) revisions whose files changed since they ran, except an
+/// unfinished revision whose changes all come after its last recorded step
+/// ([`crate::state::edit_allowed`]): those are returned, to go on with their new files.
+fn verify_checksums<'r>(
+    kind: Kind,
+    rows: &[VersionRow],
+    revisions: &'r [RevisionDir],
+) -> Result<Vec<&'r RevisionDir>, StoreError> {
+    let mut corrected = Vec::new();
     for row in rows {
         if let Some(r) = revisions.iter().find(|r| r.meta.id == row.revision)
             && checksum(r) != row.checksum
         {
+            if crate::state::edit_allowed(kind, row, r) {
+                corrected.push(r);
+                continue;
+            }
             return Err(StoreError::AppliedChanged {
                 revision: row.revision.clone(),
             });
         }
     }
-    Ok(())
+    Ok(corrected)
 }
 
 async fn run_locked(
@@ -659,7 +673,16 @@ async fn run_locked(
             failure: Box::new(failure.clone()),
         });
     }
-    verify_checksums(&rows, revisions)?;
+    for r in verify_checksums(db.kind(), &rows, revisions)? {
+        // The revision goes on with its corrected files: they are what it is checked against
+        // from now on.
+        db.write(
+            &format!("UPDATE {VERSION_TABLE} SET checksum = ? WHERE revision = ?"),
+            vec![text(&checksum(r)), text(&r.meta.id)],
+        )
+        .await
+        .map_err(db_error(RECORDING))?;
+    }
     if direction == Direction::Down
         && let Some((id, State::Partial { done, steps })) = status.unfinished().first()
     {
@@ -829,9 +852,15 @@ async fn apply_up(
                     Ok(()) => db
                         .write(
                             &format!(
-                                "UPDATE {VERSION_TABLE} SET step = ?, statement = NULL, success = ?, duration_ms = ? WHERE revision = ?"
+                                "UPDATE {VERSION_TABLE} SET step = ?, statement = NULL, success = ?, duration_ms = ?, done_sum = ? WHERE revision = ?"
                             ),
-                            vec![Arg::Int(k as i64), Arg::Bool(last), Arg::Int(ms()), text(id)],
+                            vec![
+                                Arg::Int(k as i64),
+                                Arg::Bool(last),
+                                Arg::Int(ms()),
+                                text(&crate::state::done_sum(kind, r, k)),
+                                text(id),
+                            ],
                         )
                         .await
                         .map(|()| true)
@@ -931,17 +960,30 @@ async fn transactional_step(
             let record = if !row_exists {
                 db.write(
                     &format!(
-                        "INSERT INTO {VERSION_TABLE} (revision, checksum, duration_ms, success, step, direction) VALUES (?, ?, ?, ?, ?, 'up')"
+                        "INSERT INTO {VERSION_TABLE} (revision, checksum, duration_ms, success, step, direction, done_sum) VALUES (?, ?, ?, ?, ?, 'up', ?)"
                     ),
-                    vec![text(id), text(&checksum(r)), Arg::Int(ms()), Arg::Bool(last), Arg::Int(k as i64)],
+                    vec![
+                        text(id),
+                        text(&checksum(r)),
+                        Arg::Int(ms()),
+                        Arg::Bool(last),
+                        Arg::Int(k as i64),
+                        text(&crate::state::done_sum(kind, r, k)),
+                    ],
                 )
                 .await
             } else {
                 db.write(
                     &format!(
-                        "UPDATE {VERSION_TABLE} SET step = ?, success = ?, duration_ms = ?, statement = NULL, error = NULL WHERE revision = ?"
+                        "UPDATE {VERSION_TABLE} SET step = ?, success = ?, duration_ms = ?, statement = NULL, error = NULL, done_sum = ? WHERE revision = ?"
                     ),
-                    vec![Arg::Int(k as i64), Arg::Bool(last), Arg::Int(ms()), text(id)],
+                    vec![
+                        Arg::Int(k as i64),
+                        Arg::Bool(last),
+                        Arg::Int(ms()),
+                        text(&crate::state::done_sum(kind, r, k)),
+                        text(id),
+                    ],
                 )
                 .await
             };
@@ -1247,11 +1289,15 @@ pub async fn resolve(
                 .await
             }
             Record::Partial(done) => {
+                let sum = revisions
+                    .iter()
+                    .find(|r| r.meta.id == id)
+                    .map(|r| crate::state::done_sum(db.kind(), r, done));
                 db.write(
                     &format!(
-                        "UPDATE {VERSION_TABLE} SET success = ?, step = ?, statement = NULL, error = NULL, direction = 'up' WHERE revision = ?"
+                        "UPDATE {VERSION_TABLE} SET success = ?, step = ?, statement = NULL, error = NULL, direction = 'up', done_sum = ? WHERE revision = ?"
                     ),
-                    vec![Arg::Bool(false), Arg::Int(done as i64), text(id)],
+                    vec![Arg::Bool(false), Arg::Int(done as i64), Arg::Text(sum), text(id)],
                 )
                 .await
             }

@@ -33,6 +33,38 @@ pub struct VersionRow {
     pub error: Option<String>,
     /// `down` while a downgrade runs statement by statement.
     pub direction: Option<String>,
+    /// SHA-256 of the statements of the steps done ([`done_sum`]), so that an unfinished
+    /// revision may be corrected after its last recorded step.
+    pub done_sum: Option<String>,
+}
+
+/// SHA-256 over the statements of `r`'s first `k` up steps: what a partly applied revision has
+/// run, whatever its later statements say.
+pub fn done_sum(kind: Kind, r: &RevisionDir, k: usize) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for step in steps::plan(kind, &r.up, r.meta.transactional)
+        .iter()
+        .take(k)
+    {
+        for statement in &step.statements {
+            h.update((statement.text.len() as u64).to_le_bytes());
+            h.update(statement.text.as_bytes());
+        }
+    }
+    hex::encode(h.finalize())
+}
+
+/// Whether `row`, whose revision's files changed since it started, may go on with the new
+/// files: it is unfinished on the way up and every statement it has run is still the same, so
+/// only statements after its last recorded step changed (the way to correct a failed one).
+pub fn edit_allowed(kind: Kind, row: &VersionRow, r: &RevisionDir) -> bool {
+    !row.success
+        && row.direction.as_deref() != Some("down")
+        && row.done_sum.as_deref().is_some_and(|sum| {
+            let k = usize::try_from(row.step.unwrap_or(0)).unwrap_or(0);
+            sum == done_sum(kind, r, k)
+        })
 }
 
 /// A revision's state on one database.
@@ -308,9 +340,9 @@ impl Status {
             edited: rows
                 .iter()
                 .filter(|row| {
-                    files
-                        .get(row.revision.as_str())
-                        .is_some_and(|r| crate::runner::checksum(r) != row.checksum)
+                    files.get(row.revision.as_str()).is_some_and(|r| {
+                        crate::runner::checksum(r) != row.checksum && !edit_allowed(kind, row, r)
+                    })
                 })
                 .map(|row| row.revision.clone())
                 .collect(),
@@ -459,6 +491,7 @@ mod tests {
             statement: statement.map(Into::into),
             error: error.map(Into::into),
             direction: None,
+            done_sum: None,
         }
     }
 

@@ -513,10 +513,25 @@ fn check_unfinished(
                             f.way_out(id)
                         )
                     }
+                    other if status.edited.iter().any(|e| e == id) => println!(
+                        "revision {id} is {other}, and statements it has already run were edited \
+                         since: restore them (only the failed statement and those after it may \
+                         change), then run `strata upgrade head` to finish it"
+                    ),
                     other => {
                         println!("revision {id} is {other}: run `strata upgrade head` to finish it")
                     }
                 }
+            }
+            for id in status
+                .edited
+                .iter()
+                .filter(|e| !status.unfinished().iter().any(|(u, _)| u == e))
+            {
+                println!(
+                    "revision {id} was applied from different files: it was edited after it ran \
+                     on this database; restore it, or add a new revision for the change"
+                );
             }
             println!(
                 "the entities are not compared while a revision is unfinished: the database is \

@@ -390,3 +390,61 @@ fn a_transactional_revision_that_fails_stays_pending_and_names_its_statement() {
         runtime.block_on(db.drop());
     }
 }
+
+/// A MySQL revision that failed on a wrong statement is corrected in place: after `resolve
+/// --rolled-back`, the failing statement and those after it may be edited (then `hash`), and
+/// `upgrade` goes on with the corrected file from the step that failed. Editing a statement
+/// that already ran is still refused.
+#[test]
+fn a_failed_statement_can_be_corrected_and_the_revision_continued() {
+    let runtime = runtime();
+    let Some(db) = runtime.block_on(strata_testkit::TestDb::create(Dialect::Mysql)) else {
+        return;
+    };
+    let p = Project::new(&db.url);
+    let wrong = "CREATE TABLE a (id integer PRIMARY KEY);\nCREATE TABLE b (id integer PRIMARY KEY);\nCREATE TABLE a (id integer);\n";
+    p.revision("001", &[], wrong, "DROP TABLE b;\nDROP TABLE a;\n", true);
+    p.expect(&["upgrade", "head"], 2);
+    p.expect(&["resolve", "001", "--rolled-back"], 0);
+    let up = p.dir().join("migrations/001_r/up.sql");
+
+    // A statement that already ran may not change.
+    std::fs::write(&up, wrong.replace("TABLE b", "TABLE bb")).unwrap();
+    p.expect(&["hash"], 0);
+    let refused = p.expect(&["upgrade", "head"], 2);
+    assert!(
+        refused.stderr.contains("files have changed"),
+        "{}",
+        refused.stderr
+    );
+    let check = p.expect(&["check"], 1);
+    assert!(
+        check.stdout.contains("already run were edited"),
+        "{}",
+        check.stdout
+    );
+
+    // The failed statement may.
+    std::fs::write(
+        &up,
+        wrong.replace("TABLE a (id integer);", "TABLE c (id integer);"),
+    )
+    .unwrap();
+    p.expect(&["hash"], 0);
+    let check = p.expect(&["check"], 1);
+    assert!(
+        !check.stdout.contains("edited"),
+        "{}",
+        check.stdout
+    );
+    p.expect(&["upgrade", "head"], 0);
+    let (states, _) = p.agreed_states();
+    assert_eq!(states["001"], "applied");
+    let tables = runtime.block_on(db.scalar(
+        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('a', 'b', 'c')",
+    ));
+    assert_eq!(tables, 3);
+    // Checked against the corrected files from now on.
+    p.expect(&["upgrade", "head"], 0);
+    runtime.block_on(db.drop());
+}
