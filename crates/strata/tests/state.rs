@@ -432,11 +432,7 @@ fn a_failed_statement_can_be_corrected_and_the_revision_continued() {
     .unwrap();
     p.expect(&["hash"], 0);
     let check = p.expect(&["check"], 1);
-    assert!(
-        !check.stdout.contains("edited"),
-        "{}",
-        check.stdout
-    );
+    assert!(!check.stdout.contains("edited"), "{}", check.stdout);
     p.expect(&["upgrade", "head"], 0);
     let (states, _) = p.agreed_states();
     assert_eq!(states["001"], "applied");
