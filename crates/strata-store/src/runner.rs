@@ -370,6 +370,16 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// A string literal in this database's SQL, through the one escaping layer.
+    fn literal(self, text: &str) -> String {
+        let dialect = match self {
+            Kind::Postgres => strata_ir::Dialect::Postgres,
+            Kind::Mysql => strata_ir::Dialect::Mysql,
+            Kind::Sqlite => strata_ir::Dialect::Sqlite,
+        };
+        dialect.string_literal(text)
+    }
+
     pub fn create_version_table(self) -> String {
         let (ts, boolean) = match self {
             Kind::Postgres => ("timestamptz", "boolean"),
@@ -458,8 +468,8 @@ pub fn offline_script(
                 &r.up,
                 format!(
                     "INSERT INTO {VERSION_TABLE} (revision, checksum, duration_ms, success) VALUES ({}, {}, 0, {});",
-                    quote(&id),
-                    quote(&checksum(r)),
+                    kind.literal(&id),
+                    kind.literal(&checksum(r)),
                     kind.truth()
                 ),
             ),
@@ -467,7 +477,7 @@ pub fn offline_script(
                 &r.down,
                 format!(
                     "DELETE FROM {VERSION_TABLE} WHERE revision = {};",
-                    quote(&id)
+                    kind.literal(&id)
                 ),
             ),
         };
@@ -537,8 +547,8 @@ pub async fn stamp(
                 .unwrap_or_default();
             script.push_str(&format!(
                 "INSERT INTO {VERSION_TABLE} (revision, checksum, duration_ms, success) VALUES ({}, {}, 0, {});\n",
-                quote(id),
-                quote(&sum),
+                db.kind().literal(id),
+                db.kind().literal(&sum),
                 db.kind().truth()
             ));
         }
@@ -573,10 +583,6 @@ pub struct Step {
     pub duration: Duration,
     /// Steps a previous run had recorded, continued after (0: run from the start).
     pub resumed_after: usize,
-}
-
-fn quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
 }
 
 /// Called before each revision of a plan runs: its position (from 1), the plan's length and the
@@ -825,7 +831,7 @@ async fn apply_up(
         let ms = || i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         result = match step.mode {
             Mode::Transaction => {
-                transactional_step(db, r, step, k, total, recorded || k > done + 1, ms).await
+                transactional_step(db, r, &plan[..k], total, recorded || k > done + 1, ms).await
             }
             Mode::Alone => {
                 let statement = &step.statements[0];
@@ -858,7 +864,7 @@ async fn apply_up(
                                 Arg::Int(k as i64),
                                 Arg::Bool(last),
                                 Arg::Int(ms()),
-                                text(&crate::state::done_sum(kind, r, k)),
+                                text(&crate::state::done_sum_of(&plan[..k])),
                                 text(id),
                             ],
                         )
@@ -912,15 +918,18 @@ fn failed_step(
 /// One step in a transaction with its record. Step 1 inserts the row (a failure there rolls
 /// everything back and leaves the revision pending); a later step updates it, and its failure
 /// is recorded after the rollback.
+/// Runs the last of `through` (step K = `through.len()`), in one transaction with its record.
 async fn transactional_step(
     db: &mut Db,
     r: &RevisionDir,
-    step: &steps::Step,
-    k: usize,
+    through: &[steps::Step],
     total: usize,
     row_exists: bool,
     ms: impl Fn() -> i64,
 ) -> Result<bool, StoreError> {
+    let (k, Some(step)) = (through.len(), through.last()) else {
+        return Ok(false);
+    };
     let id = r.meta.id.as_str();
     let kind = db.kind();
     let begin = if kind == Kind::Sqlite {
@@ -968,7 +977,7 @@ async fn transactional_step(
                         Arg::Int(ms()),
                         Arg::Bool(last),
                         Arg::Int(k as i64),
-                        text(&crate::state::done_sum(kind, r, k)),
+                        text(&crate::state::done_sum_of(through)),
                     ],
                 )
                 .await
@@ -981,7 +990,7 @@ async fn transactional_step(
                         Arg::Int(k as i64),
                         Arg::Bool(last),
                         Arg::Int(ms()),
-                        text(&crate::state::done_sum(kind, r, k)),
+                        text(&crate::state::done_sum_of(through)),
                         text(id),
                     ],
                 )

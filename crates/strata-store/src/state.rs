@@ -41,16 +41,17 @@ pub struct VersionRow {
 /// SHA-256 over the statements of `r`'s first `k` up steps: what a partly applied revision has
 /// run, whatever its later statements say.
 pub fn done_sum(kind: Kind, r: &RevisionDir, k: usize) -> String {
+    let plan = steps::plan(kind, &r.up, r.meta.transactional);
+    done_sum_of(&plan[..k.min(plan.len())])
+}
+
+/// [`done_sum`] of steps already planned: `done` are the steps run so far, in order.
+pub fn done_sum_of(done: &[steps::Step]) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
-    for step in steps::plan(kind, &r.up, r.meta.transactional)
-        .iter()
-        .take(k)
-    {
-        for statement in &step.statements {
-            h.update((statement.text.len() as u64).to_le_bytes());
-            h.update(statement.text.as_bytes());
-        }
+    for statement in done.iter().flat_map(|step| &step.statements) {
+        h.update((statement.text.len() as u64).to_le_bytes());
+        h.update(statement.text.as_bytes());
     }
     hex::encode(h.finalize())
 }

@@ -21,10 +21,6 @@ pub fn url(config: &Config) -> anyhow::Result<&str> {
     }
 }
 
-fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
-    strata_store::url::sqlite_file(url)
-}
-
 /// An existing SQLite path that cannot be opened as a file, with the reason and the way out.
 fn check_openable(path: &std::path::Path) -> anyhow::Result<()> {
     if path.is_dir() {
@@ -46,7 +42,7 @@ fn check_openable(path: &std::path::Path) -> anyhow::Result<()> {
 /// reads as an empty database (nothing is created).
 pub fn read_url(config: &Config) -> anyhow::Result<String> {
     let url = url(config)?;
-    match sqlite_file(url) {
+    match strata_store::url::sqlite_file(url) {
         Some(path) if !path.exists() => Ok("sqlite::memory:".to_owned()),
         Some(path) => check_openable(&path).map(|()| url.to_owned()),
         None => Ok(url.to_owned()),
@@ -57,7 +53,7 @@ pub fn read_url(config: &Config) -> anyhow::Result<String> {
 /// exist yet is created (and the command says so), as Alembic, Diesel and Prisma users expect.
 pub fn write_url(config: &Config) -> anyhow::Result<String> {
     let url = url(config)?;
-    match sqlite_file(url) {
+    match strata_store::url::sqlite_file(url) {
         Some(path) if !path.exists() => {
             std::fs::OpenOptions::new()
                 .write(true)

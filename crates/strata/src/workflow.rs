@@ -426,10 +426,7 @@ pub fn check(config: &Config, base: Base, format: TextFormat) -> anyhow::Result<
                 );
             }
             for id in &c.edited {
-                println!(
-                    "revision {id} was applied from different files: it was edited after it ran \
-                     on this database; restore it, or add a new revision for the change"
-                );
+                print_edited(id);
             }
             if !changes.is_empty() {
                 println!(
@@ -528,10 +525,7 @@ fn check_unfinished(
                 .iter()
                 .filter(|e| !status.unfinished().iter().any(|(u, _)| u == e))
             {
-                println!(
-                    "revision {id} was applied from different files: it was edited after it ran \
-                     on this database; restore it, or add a new revision for the change"
-                );
+                print_edited(id);
             }
             println!(
                 "the entities are not compared while a revision is unfinished: the database is \
@@ -540,6 +534,14 @@ fn check_unfinished(
         }
     }
     Ok(ExitCode::from(1))
+}
+
+/// An applied revision whose files changed since it ran, and the way out.
+fn print_edited(id: &str) {
+    println!(
+        "revision {id} was applied from different files: it was edited after it ran on this \
+         database; restore it, or add a new revision for the change"
+    );
 }
 
 /// `strata baseline [-m MSG]`: adopting strata on an existing database. Writes a first revision

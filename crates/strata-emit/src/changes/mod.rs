@@ -91,28 +91,21 @@ impl Script {
 /// Renders `changes`, which run against a database whose schema is `before`.
 pub fn render(changes: &[Change], before: &Schema, dialect: Dialect) -> Result<Script, EmitError> {
     strata_ir::text::check_schema(before)?;
-    if dialect == Dialect::Sqlite {
-        // A rebuild takes all of a table's changes at once: SQLite renders the whole list.
-        let statements = sqlite::render(changes, before)?;
-        strata_ir::text::check_schema(&strata_diff::apply_all(before, changes))?;
-        return Ok(Script {
-            statements,
-            transactional: true,
-        });
-    }
     let mut state = before.clone();
     let mut script = Script::default();
     for change in changes {
-        let statements = match dialect {
-            Dialect::Postgres => postgres::render(change, &state)?,
-            Dialect::Mysql => mysql::render(change, &state)?,
-            // Rendered above, as a whole.
-            Dialect::Sqlite => Vec::new(),
-        };
-        script.statements.extend(statements);
+        match dialect {
+            Dialect::Postgres => script.statements.extend(postgres::render(change, &state)?),
+            Dialect::Mysql => script.statements.extend(mysql::render(change, &state)?),
+            // A rebuild takes all of a table's changes at once: SQLite renders the whole list.
+            Dialect::Sqlite => {}
+        }
         strata_diff::apply(&mut state, change);
     }
     strata_ir::text::check_schema(&state)?;
+    if dialect == Dialect::Sqlite {
+        script.statements = sqlite::render(changes, before)?;
+    }
     script.transactional = dialect != Dialect::Postgres || !uses_added_label(changes);
     Ok(script)
 }

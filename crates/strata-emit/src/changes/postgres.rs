@@ -226,6 +226,7 @@ fn alter_column(
     facets: &[ColumnFacet],
 ) -> Result<Vec<Statement>, EmitError> {
     let mut parts: Vec<String> = Vec::new();
+    let mut guard = None;
     let mut out = Vec::new();
     let col = PG.quote(&to.name);
     for facet in facets {
@@ -250,7 +251,7 @@ fn alter_column(
                 };
                 parts.push(format!("ALTER COLUMN {col} TYPE {ty}{collate}{using}"));
                 if super::narrows(&from.ty, &to.ty) {
-                    out.push(narrowing_guard(table, from, &ty)?);
+                    guard = Some(narrowing_guard(table, from, &ty)?);
                 }
             }
             ColumnFacet::Nullable => parts.push(if to.nullable {
@@ -293,10 +294,8 @@ fn alter_column(
         }
     }
     if !parts.is_empty() {
-        // After the guard, if there is one.
-        let at = usize::from(out.first().is_some_and(|s| s.sql.starts_with("DO ")));
         out.insert(
-            at,
+            0,
             Statement::new(format!(
                 "ALTER TABLE {} {}",
                 table_name(table),
@@ -304,7 +303,8 @@ fn alter_column(
             )),
         );
     }
-    Ok(out)
+    // The guard runs before anything is altered.
+    Ok(guard.into_iter().chain(out).collect())
 }
 
 fn is_string(ty: &ColumnType) -> bool {
