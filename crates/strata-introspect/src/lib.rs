@@ -21,41 +21,38 @@ mod postgres;
 mod scope;
 mod sqlite;
 
-pub use error::{IntrospectError, redact};
+pub use error::IntrospectError;
 pub use scope::Scope;
 
-use sqlx::Connection;
-use strata_ir::{Dialect, Schema};
+use strata_connect::{Connection, Settings};
+use strata_ir::Schema;
 
-/// Connects to `url`, reads everything in `scope`, and disconnects.
+/// Connects to `url` with the default [`Settings`], reads everything in `scope`, and
+/// disconnects.
 pub async fn introspect(url: &str, scope: &Scope) -> Result<Schema, IntrospectError> {
-    let target = error::Target::parse(url)?;
-    match target.dialect {
-        Dialect::Postgres => {
-            let mut conn = sqlx::PgConnection::connect(url)
-                .await
-                .map_err(|e| target.connect_error(e))?;
-            let schema = postgres::introspect(&mut conn, scope).await?;
-            let _ = conn.close().await;
-            Ok(schema)
-        }
-        Dialect::Mysql => {
-            let mut conn = sqlx::MySqlConnection::connect(url)
-                .await
-                .map_err(|e| target.connect_error(e))?;
-            let schema = mysql::introspect(&mut conn, scope).await?;
-            let _ = conn.close().await;
-            Ok(schema)
-        }
-        Dialect::Sqlite => {
-            let mut conn = sqlx::SqliteConnection::connect(url)
-                .await
-                .map_err(|e| target.connect_error(e))?;
-            let schema = sqlite::introspect(&mut conn, scope).await?;
-            let _ = conn.close().await;
-            Ok(schema)
-        }
-    }
+    introspect_with(url, scope, &Settings::default()).await
+}
+
+/// Connects to `url` (through [`strata_connect`], the one connection path), reads everything
+/// in `scope`, and disconnects.
+pub async fn introspect_with(
+    url: &str,
+    scope: &Scope,
+    settings: &Settings,
+) -> Result<Schema, IntrospectError> {
+    let connection = strata_connect::connect(url, settings).await?;
+    read(connection, scope).await
+}
+
+/// Reads everything in `scope` over an open connection, and closes it.
+pub async fn read(mut connection: Connection, scope: &Scope) -> Result<Schema, IntrospectError> {
+    let schema = match &mut connection {
+        Connection::Postgres(c) => postgres::introspect(c, scope).await,
+        Connection::Mysql(c) => mysql::introspect(c, scope).await,
+        Connection::Sqlite(c) => sqlite::introspect(c, scope).await,
+    };
+    connection.close().await;
+    schema
 }
 
 /// Reads a PostgreSQL database over an open connection.

@@ -9,6 +9,8 @@ use crate::state::Failure;
 pub enum StoreError {
     #[error(transparent)]
     Graph(#[from] GraphError),
+    #[error(transparent)]
+    Connect(#[from] strata_connect::ConnectError),
     #[error("cannot read or write {}: {cause}", .path.display())]
     Io {
         path: PathBuf,
@@ -32,9 +34,9 @@ pub enum StoreError {
     Missing { name: String },
     #[error("the checksum file {file} is damaged: {reason}; run `strata hash` to rewrite it")]
     BadSumFile { file: String, reason: String },
-    #[error("cannot create the scratch database {name}: {cause}")]
+    #[error("cannot create the scratch database {name}: {}", strata_connect::message(.cause))]
     Scratch { name: String, cause: sqlx::Error },
-    #[error("{what} failed: {cause}")]
+    #[error("{what} failed: {}", strata_connect::message(.cause))]
     Database { what: String, cause: sqlx::Error },
     #[error(
         "another strata process holds the migration lock; gave up after {seconds} s (is an upgrade still running?)"
@@ -98,6 +100,16 @@ pub enum StoreError {
         table: String,
         count: usize,
     },
+}
+
+impl StoreError {
+    /// The way out, where the message itself does not say it.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            StoreError::Connect(e) => e.help(),
+            _ => None,
+        }
+    }
 }
 
 fn at_line(line: &Option<usize>) -> String {

@@ -17,7 +17,6 @@ mod split;
 pub mod state;
 pub mod steps;
 pub mod sum;
-pub mod url;
 
 pub use directory::{Meta, RevisionDir};
 pub use error::StoreError;

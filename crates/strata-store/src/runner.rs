@@ -54,6 +54,16 @@ impl std::fmt::Debug for Db {
     }
 }
 
+/// How the runner connects and waits.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// Connect timeout and SQLite's busy timeout.
+    pub connect: strata_connect::Settings,
+    /// PostgreSQL `lock_timeout` / MySQL `lock_wait_timeout` for the statements of revisions:
+    /// a statement that waits longer for a table lock fails instead of queueing writers.
+    pub lock_timeout: Option<Duration>,
+}
+
 fn db_error(what: impl Into<String>) -> impl FnOnce(sqlx::Error) -> StoreError {
     let what = what.into();
     move |cause| StoreError::Database { what, cause }
@@ -70,41 +80,54 @@ pub fn checksum(r: &RevisionDir) -> String {
 }
 
 impl Db {
-    pub async fn connect(url: &str) -> Result<Db, StoreError> {
-        let scheme = url
-            .split(':')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let connect = db_error("connecting");
-        Ok(match scheme.as_str() {
-            "postgres" | "postgresql" => {
-                let mut c = sqlx::PgConnection::connect(url).await.map_err(connect)?;
+    /// Connects through [`strata_connect`] (the one connection path) and prepares the session
+    /// for running revisions: string literals as strata writes them, and the statement lock
+    /// timeout of `settings`, if any.
+    pub async fn connect(url: &str, settings: &Settings) -> Result<Db, StoreError> {
+        let target = strata_connect::Target::parse(url)?;
+        Db::open(&target, settings).await
+    }
+
+    /// [`Db::connect`] to a parsed target.
+    pub async fn open(
+        target: &strata_connect::Target,
+        settings: &Settings,
+    ) -> Result<Db, StoreError> {
+        let prepare = db_error("preparing the session");
+        Ok(match target.connect(&settings.connect).await? {
+            strata_connect::Connection::Postgres(mut c) => {
                 // strata's string literals double quotes and leave backslashes alone, which is
                 // right only with standard strings (PostgreSQL's default since 9.1).
-                sqlx::raw_sql("SET standard_conforming_strings = on")
+                let mut session = "SET standard_conforming_strings = on".to_owned();
+                if let Some(t) = settings.lock_timeout {
+                    session.push_str(&format!("; SET lock_timeout = '{}ms'", t.as_millis()));
+                }
+                sqlx::raw_sql(AssertSqlSafe(session))
                     .execute(&mut c)
                     .await
-                    .map_err(db_error("preparing the session"))?;
+                    .map_err(prepare)?;
                 Db::Postgres(c)
             }
-            "mysql" | "mariadb" => {
-                let mut c = sqlx::MySqlConnection::connect(url).await.map_err(connect)?;
+            strata_connect::Connection::Mysql(mut c) => {
                 // strata's string literals escape backslashes, which is right only when the
                 // session does not say NO_BACKSLASH_ESCAPES.
-                sqlx::raw_sql(
-                    "SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')",
-                )
-                .execute(&mut c)
-                .await
-                .map_err(db_error("preparing the session"))?;
+                let mut session =
+                    "SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')"
+                        .to_owned();
+                if let Some(t) = settings.lock_timeout {
+                    // Whole seconds, at least one: MySQL's lock_wait_timeout (metadata locks).
+                    session.push_str(&format!(
+                        "; SET SESSION lock_wait_timeout = {}",
+                        t.as_secs_f64().ceil().max(1.0) as u64
+                    ));
+                }
+                sqlx::raw_sql(AssertSqlSafe(session))
+                    .execute(&mut c)
+                    .await
+                    .map_err(prepare)?;
                 Db::Mysql(c)
             }
-            _ => Db::Sqlite(
-                sqlx::SqliteConnection::connect(url)
-                    .await
-                    .map_err(connect)?,
-            ),
+            strata_connect::Connection::Sqlite(c) => Db::Sqlite(c),
         })
     }
 

@@ -5,27 +5,34 @@
 //! (`strata_scratch_<pid>_<n>`) is created on the given server, connected to, and dropped by
 //! [`Scratch::drop`]; the caller must call it, also after a failure, since `Drop` cannot wait.
 
-use sqlx::{AssertSqlSafe, Connection};
+use sqlx::{AssertSqlSafe, Connection as _};
+use strata_connect::{Connection, Target};
 
 use crate::error::StoreError;
-use crate::runner::{Db, Kind};
+use crate::runner::{Db, Kind, Settings};
 
 /// A throwaway database and the open connection to it.
 #[derive(Debug)]
 pub struct Scratch {
     pub db: Db,
-    /// The server URL and database name to drop afterwards (none for SQLite in memory).
-    created: Option<(String, String)>,
+    /// The server, how to reach it, and the database name to drop afterwards (none for SQLite
+    /// in memory).
+    created: Option<(Target, Settings, String)>,
 }
 
 impl Scratch {
     /// Opens a scratch database of `kind`. `server` is a URL of the PostgreSQL or MySQL server to
     /// create it on (any database there the user may connect to); it is unused for SQLite.
-    pub async fn create(kind: Kind, server: &str) -> Result<Scratch, StoreError> {
+    pub async fn create(
+        kind: Kind,
+        server: &str,
+        settings: &Settings,
+    ) -> Result<Scratch, StoreError> {
         if kind == Kind::Sqlite {
-            let db = Db::connect("sqlite::memory:").await?;
+            let db = Db::connect("sqlite::memory:", settings).await?;
             return Ok(Scratch { db, created: None });
         }
+        let server = Target::parse(server)?;
         let name = format!(
             "strata_scratch_{}_{}",
             std::process::id(),
@@ -34,19 +41,20 @@ impl Scratch {
                 .map(|d| d.subsec_nanos())
                 .unwrap_or_default()
         );
-        admin(server, &format!("CREATE DATABASE {name}"))
-            .await
-            .map_err(|cause| StoreError::Scratch {
-                name: name.clone(),
-                cause,
-            })?;
-        match Db::connect(&with_database(server, &name)).await {
+        admin(&server, settings, &format!("CREATE DATABASE {name}"), &name).await?;
+        match Db::open(&server.with_database(&name), settings).await {
             Ok(db) => Ok(Scratch {
                 db,
-                created: Some((server.to_owned(), name)),
+                created: Some((server, settings.clone(), name)),
             }),
             Err(err) => {
-                let _ = admin(server, &format!("DROP DATABASE IF EXISTS {name}")).await;
+                let _ = admin(
+                    &server,
+                    settings,
+                    &format!("DROP DATABASE IF EXISTS {name}"),
+                    &name,
+                )
+                .await;
                 Err(err)
             }
         }
@@ -55,44 +63,56 @@ impl Scratch {
     /// Closes the connection and drops the temporary database.
     pub async fn drop(self) -> Result<(), StoreError> {
         self.db.close().await;
-        if let Some((server, name)) = self.created {
-            admin(&server, &format!("DROP DATABASE IF EXISTS {name}"))
-                .await
-                .map_err(|cause| StoreError::Database {
-                    what: format!("dropping the scratch database {name}"),
-                    cause,
-                })?;
+        if let Some((server, settings, name)) = self.created {
+            admin(
+                &server,
+                &settings,
+                &format!("DROP DATABASE IF EXISTS {name}"),
+                &name,
+            )
+            .await?;
         }
         Ok(())
     }
 }
 
-/// Runs one statement over a short-lived connection to `url`.
-async fn admin(url: &str, sql: &str) -> Result<(), sqlx::Error> {
+/// Runs one statement over a short-lived connection to `server`.
+async fn admin(
+    server: &Target,
+    settings: &Settings,
+    sql: &str,
+    name: &str,
+) -> Result<(), StoreError> {
+    let failed = |cause| StoreError::Scratch {
+        name: name.to_owned(),
+        cause,
+    };
     let sql = AssertSqlSafe(sql.to_owned());
-    if url.starts_with("mysql") || url.starts_with("mariadb") {
-        let mut c = sqlx::MySqlConnection::connect(url).await?;
-        sqlx::raw_sql(sql).execute(&mut c).await?;
-        c.close().await
-    } else {
-        let mut c = sqlx::PgConnection::connect(url).await?;
-        sqlx::raw_sql(sql).execute(&mut c).await?;
-        c.close().await
+    match server.connect(&settings.connect).await? {
+        Connection::Mysql(mut c) => {
+            sqlx::raw_sql(sql).execute(&mut c).await.map_err(failed)?;
+            c.close().await.map_err(failed)
+        }
+        Connection::Postgres(mut c) => {
+            sqlx::raw_sql(sql).execute(&mut c).await.map_err(failed)?;
+            c.close().await.map_err(failed)
+        }
+        Connection::Sqlite(c) => {
+            let _ = c.close().await;
+            Ok(())
+        }
     }
 }
 
 /// `url` with its database (the path) replaced by `db`, keeping user, host, port and query.
 pub fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let authority = base.find("://").map_or(0, |i| i + 3);
-    let root = match base[authority..].find('/') {
-        Some(i) => &base[..authority + i],
-        None => base,
-    };
-    format!("{root}/{db}{query}")
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            parsed.set_path(&format!("/{db}"));
+            parsed.to_string()
+        }
+        Err(_) => url.to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -45,6 +45,18 @@ pub struct GlobalArgs {
     /// migration crate (overrides `emit` in strata.toml)
     #[arg(long, global = true, value_enum)]
     pub emit: Option<crate::config::Emit>,
+    /// How long to wait for a database server to answer (e.g. 10s; `connect_timeout` in
+    /// strata.toml)
+    #[arg(long, global = true, value_name = "DURATION")]
+    pub connect_timeout: Option<String>,
+    /// How long a statement of a revision may wait for a table lock before failing, instead of
+    /// queueing writers behind it (`lock_timeout` in strata.toml; default: no limit)
+    #[arg(long, global = true, value_name = "DURATION")]
+    pub lock_timeout: Option<String>,
+    /// How long to wait for another strata process's migration lock (`lock_wait` in
+    /// strata.toml; default 300s)
+    #[arg(long, global = true, value_name = "DURATION")]
+    pub lock_wait: Option<String>,
     /// No progress display (it is never drawn when stderr is not a terminal)
     #[arg(short, long, global = true)]
     pub quiet: bool,

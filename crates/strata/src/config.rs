@@ -2,6 +2,7 @@
 //! the environment or a `.env` file, and command-line flags, which win over both.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use serde::Deserialize;
@@ -28,6 +29,9 @@ struct FileConfig {
     #[serde(default)]
     emit: Emit,
     migration_crate: Option<PathBuf>,
+    connect_timeout: Option<String>,
+    lock_timeout: Option<String>,
+    lock_wait: Option<String>,
 }
 
 /// What `autogenerate` writes (`emit = "sql" | "sea-orm"` in strata.toml, `--emit`).
@@ -53,6 +57,29 @@ pub enum Entities {
     Partial,
 }
 
+/// Where the database URL came from, for messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UrlSource {
+    Flag,
+    Environment,
+    DotEnv(PathBuf),
+    File(PathBuf),
+}
+
+impl std::fmt::Display for UrlSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UrlSource::Flag => f.write_str("--database-url"),
+            UrlSource::Environment => f.write_str("DATABASE_URL in the environment"),
+            UrlSource::DotEnv(path) => write!(f, "DATABASE_URL in {}", path.display()),
+            UrlSource::File(path) => write!(f, "database_url in {}", path.display()),
+        }
+    }
+}
+
+/// The runner's wait for another strata process's migration lock, when none is configured.
+pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(300);
+
 /// The effective configuration for one command.
 #[derive(Debug)]
 pub struct Config {
@@ -60,6 +87,15 @@ pub struct Config {
     #[allow(dead_code)] // named in messages by the revision commands
     pub file: Option<PathBuf>,
     pub database_url: Option<String>,
+    /// Where `database_url` came from.
+    pub url_source: Option<UrlSource>,
+    /// The other configured URL that `database_url` overrides (the environment's over
+    /// strata.toml's), with its source, when the two differ.
+    pub overridden: Option<UrlSource>,
+    /// Connect timeout, SQLite busy timeout and the statements' lock timeout.
+    pub settings: strata_store::runner::Settings,
+    /// How long to wait for another strata process's migration lock.
+    pub lock_wait: Duration,
     pub models: PathBuf,
     pub migrations: PathBuf,
     pub dev_url: Option<String>,
@@ -106,12 +142,52 @@ impl Config {
         let file_url = parsed
             .database_url
             .map(|url| sqlite_relative_to(&url, &base));
-        let database_url = args
-            .database_url
-            .clone()
-            .or_else(|| std::env::var("DATABASE_URL").ok())
-            .or(dotenv)
-            .or(file_url);
+        let candidates = [
+            (args.database_url.clone(), UrlSource::Flag),
+            (std::env::var("DATABASE_URL").ok(), UrlSource::Environment),
+            (dotenv, UrlSource::DotEnv(base.join(".env"))),
+            (
+                file_url,
+                UrlSource::File(file.clone().unwrap_or_else(|| base.join(FILE_NAME))),
+            ),
+        ];
+        let mut given = candidates
+            .into_iter()
+            .filter_map(|(url, source)| url.map(|url| (url, source)));
+        let (database_url, url_source) = given.next().unzip();
+        let overridden = given
+            .find(|(url, _)| Some(url) != database_url.as_ref())
+            .filter(|_| url_source != Some(UrlSource::Flag))
+            .map(|(_, source)| source);
+        let duration = |flag: &Option<String>, key: &str, from_file: &Option<String>| {
+            let (text, origin) = match (flag, from_file) {
+                (Some(t), _) => (t, format!("--{}", key.replace('_', "-"))),
+                (None, Some(t)) => (t, format!("`{key}` in strata.toml")),
+                (None, None) => return Ok(None),
+            };
+            humantime::parse_duration(text.trim())
+                .map(Some)
+                .with_context(|| {
+                    format!("{origin}: `{text}` is not a duration (write it like 10s, 500ms or 5m)")
+                })
+        };
+        let connect_timeout = duration(
+            &args.connect_timeout,
+            "connect_timeout",
+            &parsed.connect_timeout,
+        )?
+        .unwrap_or(strata_connect::DEFAULT_CONNECT_TIMEOUT);
+        let lock_timeout = duration(&args.lock_timeout, "lock_timeout", &parsed.lock_timeout)?;
+        let lock_wait =
+            duration(&args.lock_wait, "lock_wait", &parsed.lock_wait)?.unwrap_or(DEFAULT_LOCK_WAIT);
+        let settings = strata_store::runner::Settings {
+            connect: strata_connect::Settings {
+                connect_timeout,
+                // An SQLite reader or writer waits for another as long as for the lock.
+                busy_timeout: lock_wait,
+            },
+            lock_timeout,
+        };
         let resolve = |flag: &Option<PathBuf>, from_file: Option<PathBuf>, default: &str| match flag
         {
             Some(p) => p.clone(),
@@ -124,6 +200,10 @@ impl Config {
         Ok(Config {
             file,
             database_url,
+            url_source,
+            overridden,
+            settings,
+            lock_wait,
             models: resolve(&args.models, parsed.models, "src/entities"),
             migrations: resolve(&args.migrations, parsed.migrations, "migrations"),
             dev_url: args.dev_url.clone().or(parsed.dev_url),
@@ -180,17 +260,15 @@ fn dotenv_database_url(dir: &Path) -> Option<String> {
 /// `postgres://…`, `mysql://…`, `sqlite:…` → dialect. The URL is never echoed back, since it may
 /// hold a password.
 pub fn dialect_of_url(url: &str) -> anyhow::Result<Dialect> {
-    let scheme = url
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    match scheme.as_str() {
-        "postgres" | "postgresql" => Ok(Dialect::Postgres),
-        "mysql" | "mariadb" => Ok(Dialect::Mysql),
-        "sqlite" => Ok(Dialect::Sqlite),
-        _ => bail!(
-            "the database URL scheme `{scheme}:` is not supported; use postgres://, mysql:// or sqlite:"
+    match strata_connect::dialect_of(url) {
+        Some(dialect) => Ok(dialect),
+        None => bail!(
+            "the database URL scheme `{}:` is not supported; use postgres://, mysql:// or sqlite:",
+            url.split_once(':')
+                .map_or("", |(s, _)| s)
+                .chars()
+                .take(20)
+                .collect::<String>()
         ),
     }
 }

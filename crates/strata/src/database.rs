@@ -11,10 +11,24 @@ use crate::config::Config;
 /// Tables strata and SeaORM keep for their own bookkeeping; never part of a schema comparison.
 const BOOKKEEPING: &[&str] = &["strata_revisions", "seaql_migrations"];
 
-/// The configured database URL, or the message that says where to set one.
+/// Whether this process has said which database it uses (once is enough).
+static TOLD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The configured database URL, or the message that says where to set one. When the URL in use
+/// overrides another configured one (the environment's over strata.toml's), says so once.
 pub fn url(config: &Config) -> anyhow::Result<&str> {
     match config.database_url.as_deref() {
-        Some(url) => Ok(url),
+        Some(url) => {
+            if let (Some(source), Some(other)) = (&config.url_source, &config.overridden)
+                && !TOLD.swap(true, std::sync::atomic::Ordering::Relaxed)
+            {
+                eprintln!(
+                    "note: using {source} ({}), which overrides {other}",
+                    strata_connect::redact(url)
+                );
+            }
+            Ok(url)
+        }
         None => bail!(
             "no database URL: set `database_url` in strata.toml, set DATABASE_URL (or put it in .env), or pass --database-url"
         ),
@@ -42,18 +56,37 @@ fn check_openable(path: &std::path::Path) -> anyhow::Result<()> {
 /// reads as an empty database (nothing is created).
 pub fn read_url(config: &Config) -> anyhow::Result<String> {
     let url = url(config)?;
-    match strata_store::url::sqlite_file(url) {
+    match strata_connect::sqlite_file(url) {
         Some(path) if !path.exists() => Ok("sqlite::memory:".to_owned()),
         Some(path) => check_openable(&path).map(|()| url.to_owned()),
         None => Ok(url.to_owned()),
     }
 }
 
+/// Says on stderr which database a command changes and where its URL came from (and what it
+/// overrides), so that nobody changes a database by surprise.
+pub fn announce(config: &Config) -> anyhow::Result<()> {
+    TOLD.store(true, std::sync::atomic::Ordering::Relaxed);
+    let url = url(config)?;
+    let mut line = format!("database: {}", strata_connect::redact(url));
+    if let Some(source) = &config.url_source {
+        line.push_str(&format!(" (from {source}"));
+        if let Some(other) = &config.overridden {
+            line.push_str(&format!(", which overrides {other}"));
+        }
+        line.push(')');
+    }
+    eprintln!("{line}");
+    Ok(())
+}
+
 /// The URL a command that changes the database connects with: a SQLite file that does not
 /// exist yet is created (and the command says so), as Alembic, Diesel and Prisma users expect.
+/// The command says which database it changes ([`announce`]).
 pub fn write_url(config: &Config) -> anyhow::Result<String> {
+    announce(config)?;
     let url = url(config)?;
-    match strata_store::url::sqlite_file(url) {
+    match strata_connect::sqlite_file(url) {
         Some(path) if !path.exists() => {
             std::fs::OpenOptions::new()
                 .write(true)
@@ -115,6 +148,10 @@ pub fn introspect(config: &Config, entities: Option<&Schema>) -> anyhow::Result<
         .build()
         .context("cannot start the async runtime")?;
     let _task = config.progress.task("reading the database");
-    let schema = runtime.block_on(strata_introspect::introspect(&url, &scope))?;
+    let schema = runtime.block_on(strata_introspect::introspect_with(
+        &url,
+        &scope,
+        &config.settings.connect,
+    ))?;
     Ok((schema, dialect))
 }

@@ -247,7 +247,7 @@ pub fn read_status(config: &Config, history: &History) -> anyhow::Result<Status>
     use strata_store::runner::Db;
     let url = crate::database::read_url(config)?;
     let status = block_on(async {
-        let mut db = Db::connect(&url).await?;
+        let mut db = Db::connect(&url, &config.settings).await?;
         let status = db.status(&history.graph, &history.revisions).await;
         db.close().await;
         status
@@ -375,9 +375,6 @@ pub fn hash(config: &Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// How long `upgrade` and `downgrade` wait for another strata process to finish.
-pub const LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
-
 pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> anyhow::Result<T> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -406,14 +403,14 @@ pub fn migrate(
     });
     let mut steps = Vec::new();
     let result = block_on(async {
-        let mut db = Db::connect(&url).await?;
+        let mut db = Db::connect(&url, &config.settings).await?;
         let result = runner::run_collecting(
             &mut db,
             &history.graph,
             &history.revisions,
             &target,
             direction,
-            LOCK_TIMEOUT,
+            config.lock_wait,
             &mut |n, len, id| bar.step(n, len, id),
             &mut steps,
         )
@@ -551,13 +548,13 @@ pub fn stamp(config: &Config, target: &str) -> anyhow::Result<ExitCode> {
     let target = strata_store::Target::parse(target)?;
     let url = crate::database::write_url(config)?;
     let ids = block_on(async {
-        let mut db = Db::connect(&url).await?;
+        let mut db = Db::connect(&url, &config.settings).await?;
         let ids = runner::stamp(
             &mut db,
             &history.graph,
             &history.revisions,
             &target,
-            LOCK_TIMEOUT,
+            config.lock_wait,
         )
         .await;
         db.close().await;

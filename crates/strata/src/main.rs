@@ -51,13 +51,13 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
     let command = match cli.command {
         // `init` writes the configuration, so it reads none.
         cli::Command::Init { dialect } => {
-            return workflow::init(dialect.map(Into::into), cli.global.emit.unwrap_or_default());
+            return workflow::init(dialect.map(Into::into), &cli.global);
         }
         other => other,
     };
     let config = config::Config::load(&cli.global)?;
     match command {
-        cli::Command::Init { dialect } => workflow::init(dialect.map(Into::into), config.emit),
+        cli::Command::Init { .. } => unreachable!("init returns above"),
         cli::Command::Autogenerate { message, history }
         | cli::Command::Revision {
             message,

@@ -58,9 +58,15 @@ pub fn error(err: &anyhow::Error) {
         message.push_str(&format!("\n  caused by: {cause}"));
     }
     let help = err.chain().find_map(|cause| {
-        cause
-            .downcast_ref::<strata_introspect::IntrospectError>()
-            .and_then(|e| e.help())
+        if let Some(e) = cause.downcast_ref::<strata_introspect::IntrospectError>() {
+            e.help()
+        } else if let Some(e) = cause.downcast_ref::<strata_store::StoreError>() {
+            e.help()
+        } else {
+            cause
+                .downcast_ref::<strata_connect::ConnectError>()
+                .and_then(|e| e.help())
+        }
     });
     if let Some(help) = help {
         message.push_str(&format!("\n  help: {help}"));

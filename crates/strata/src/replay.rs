@@ -13,7 +13,7 @@ use strata_store::runner::{self, Db, Direction, Kind};
 use strata_store::scratch::Scratch;
 
 use crate::config::{Config, dialect_of_url};
-use crate::history::{History, LOCK_TIMEOUT, block_on};
+use crate::history::{History, block_on};
 
 /// The dialect and server the history replays on: `dev_url`, else the configured database's
 /// server, else SQLite in memory.
@@ -60,9 +60,10 @@ pub fn replay(
     let (dialect, server, where_) = place(config)?;
     let scope = crate::database::scope(config, Some(entities));
     let schema = block_on(async {
-        let mut scratch = Scratch::create(kind(dialect), server.unwrap_or_default())
-            .await
-            .with_context(|| format!("cannot replay the migration history into {where_}"))?;
+        let mut scratch =
+            Scratch::create(kind(dialect), server.unwrap_or_default(), &config.settings)
+                .await
+                .with_context(|| format!("cannot replay the migration history into {where_}"))?;
         let result = replay_into(&mut scratch.db, history, &scope, config).await;
         let dropped = scratch.drop().await;
         let schema = result.with_context(|| {
@@ -88,7 +89,7 @@ async fn replay_into(
             &history.revisions,
             &strata_store::Target::Heads,
             Direction::Up,
-            LOCK_TIMEOUT,
+            config.lock_wait,
             &mut |n, len, id| bar.step(n, len, id),
         )
         .await?;
@@ -111,7 +112,7 @@ pub fn place(config: &Config) -> anyhow::Result<(Dialect, Option<&str>, String)>
     let (dialect, server) = server(config)?;
     let where_ = match server {
         Some(url) if dialect != Dialect::Sqlite => {
-            format!("a temporary database on {}", strata_introspect::redact(url))
+            format!("a temporary database on {}", strata_connect::redact(url))
         }
         _ => "an in-memory SQLite database".to_owned(),
     };

@@ -19,7 +19,7 @@ use strata_store::state::{Failure, Outcome, State};
 
 use crate::cli::TextFormat;
 use crate::config::Config;
-use crate::history::{History, LOCK_TIMEOUT, block_on, print_json, read_status, report};
+use crate::history::{History, block_on, print_json, read_status, report};
 
 /// What the comparison found, for `--format json`.
 #[derive(Serialize)]
@@ -53,16 +53,17 @@ pub fn resolve(
     let Some(outcome) = outcome else {
         return inspect(config, &history, &id, format);
     };
+    crate::database::announce(config)?;
     let url = crate::database::read_url(config)?;
     let (before, after) = block_on(async {
-        let mut db = Db::connect(&url).await?;
+        let mut db = Db::connect(&url, &config.settings).await?;
         let result = runner::resolve(
             &mut db,
             &history.graph,
             &history.revisions,
             &id,
             outcome,
-            LOCK_TIMEOUT,
+            config.lock_wait,
         )
         .await;
         db.close().await;
@@ -205,9 +206,9 @@ fn compare(
     // Read under the migration lock: a process that died mid-statement may still have it
     // running on the server, which releases the lock once the statement is over.
     let live = block_on(async {
-        let mut db = Db::connect(&url).await?;
-        db.lock(LOCK_TIMEOUT).await?;
-        let live = strata_introspect::introspect(&url, &scope).await;
+        let mut db = Db::connect(&url, &config.settings).await?;
+        db.lock(config.lock_wait).await?;
+        let live = strata_introspect::introspect_with(&url, &scope, &config.settings.connect).await;
         db.unlock().await;
         db.close().await;
         anyhow::Ok(live?)
@@ -217,9 +218,13 @@ fn compare(
         bail!("revision {id} has no directory");
     };
     let schemas: Vec<(usize, Option<Schema>)> = block_on(async {
-        let mut scratch = Scratch::create(crate::replay::kind(dialect), server.unwrap_or_default())
-            .await
-            .with_context(|| format!("cannot replay the migration history into {where_}"))?;
+        let mut scratch = Scratch::create(
+            crate::replay::kind(dialect),
+            server.unwrap_or_default(),
+            &config.settings,
+        )
+        .await
+        .with_context(|| format!("cannot replay the migration history into {where_}"))?;
         let result = async {
             for parent in history.graph.parents(id) {
                 runner::run(
@@ -228,7 +233,7 @@ fn compare(
                     &history.revisions,
                     &strata_store::Target::Revision(parent.clone()),
                     Direction::Up,
-                    LOCK_TIMEOUT,
+                    config.lock_wait,
                     &mut |_, _, _| {},
                 )
                 .await?;

@@ -42,7 +42,7 @@ fn package(config: &Config) -> String {
 pub fn pending(config: &Config, url: &str) -> anyhow::Result<Vec<String>> {
     let registered = registered(config)?;
     let applied = block_on(async {
-        let mut db = strata_store::runner::Db::connect(url).await?;
+        let mut db = strata_store::runner::Db::connect(url, &config.settings).await?;
         let applied = db.seaorm_applied().await;
         db.close().await;
         applied

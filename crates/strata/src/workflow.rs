@@ -17,7 +17,8 @@ use crate::render;
 
 /// `strata init [--dialect D] [--emit sea-orm]`: `strata.toml`, and an empty migrations
 /// directory (or, for sea-orm-migration output, the existing migration crate found here).
-pub fn init(dialect: Option<Dialect>, emit: Emit) -> anyhow::Result<ExitCode> {
+pub fn init(dialect: Option<Dialect>, global: &crate::cli::GlobalArgs) -> anyhow::Result<ExitCode> {
+    let emit = global.emit.unwrap_or_default();
     let path = std::path::Path::new(crate::config::FILE_NAME);
     if path.exists() {
         bail!("{} already exists; edit it instead", path.display());
@@ -33,27 +34,52 @@ pub fn init(dialect: Option<Dialect>, emit: Emit) -> anyhow::Result<ExitCode> {
             ),
         },
     };
-    // The migration crate's driver features say which database it runs on.
+    // The URL given says which database; else the migration crate's driver features do.
+    let given_url = global.database_url.as_deref();
+    if let Some(url) = given_url {
+        strata_connect::Target::parse(url)?;
+    }
     let dialect = dialect
+        .or_else(|| given_url.and_then(strata_connect::dialect_of))
         .or_else(|| crate_dir.as_deref().and_then(crate_dialect))
         .unwrap_or(Dialect::Sqlite);
-    let url = match dialect {
+    let url = given_url.unwrap_or(match dialect {
         Dialect::Sqlite => "sqlite:dev.db?mode=rwc",
         Dialect::Postgres => "postgres://postgres@localhost:5432/app",
         Dialect::Mysql => "mysql://root@localhost:3306/app",
-    };
+    });
+    if strata_connect::redact(url) != url {
+        eprintln!(
+            "warning: the database URL holds a password, and strata.toml is usually committed; \
+             consider DATABASE_URL in the environment or in .env (kept out of version control) instead"
+        );
+    }
+    let models = global
+        .models
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("src/entities"));
+    let migrations = global
+        .migrations
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("migrations"));
     let output = match &crate_dir {
         Some(dir) => format!(
             "emit = \"sea-orm\"                # autogenerate writes sea-orm-migration files\n\
              migration_crate = \"{}\"   # registered in its src/lib.rs\n",
             dir.display()
         ),
-        None => "migrations = \"migrations\"     # revisions, one directory each\n".to_owned(),
+        None => format!(
+            "migrations = {}     # revisions, one directory each\n",
+            toml_string(&migrations.display().to_string())
+        ),
     };
+    let url_toml = toml_string(url);
+    let models_toml = toml_string(&models.display().to_string());
     let text = format!(
         "# strata configuration; flags and DATABASE_URL (environment or .env) override it.\n\
-         database_url = \"{url}\"\n\
-         models = \"src/entities\"       # SeaORM entity files\n\
+         database_url = {url_toml}\n\
+         models = {models_toml}       # SeaORM entity files\n\
+         # connect_timeout = \"10s\"     # also lock_timeout (statements of revisions), lock_wait\n\
          {output}\
          # dev_url = \"...\"             # server for the temporary database of `--history`\n\
          # schemas = [\"public\"]        # PostgreSQL schemas in scope\n\
@@ -68,11 +94,17 @@ pub fn init(dialect: Option<Dialect>, emit: Emit) -> anyhow::Result<ExitCode> {
             dir.display()
         ),
         None => {
-            std::fs::create_dir_all("migrations").context("cannot create migrations/")?;
-            println!("wrote {} and migrations/", path.display());
+            std::fs::create_dir_all(&migrations)
+                .with_context(|| format!("cannot create {}", migrations.display()))?;
+            println!("wrote {} and {}/", path.display(), migrations.display());
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `text` as a TOML string (quoted and escaped by the toml crate).
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
 }
 
 /// The database a migration crate's `Cargo.toml` enables a driver for, when it enables one.
@@ -590,13 +622,13 @@ pub fn baseline(config: &Config, message: &str) -> anyhow::Result<ExitCode> {
     let history = History::load(&config.migrations)?;
     let url = crate::database::write_url(config)?;
     block_on(async {
-        let mut db = strata_store::runner::Db::connect(&url).await?;
+        let mut db = strata_store::runner::Db::connect(&url, &config.settings).await?;
         let stamped = strata_store::runner::stamp(
             &mut db,
             &history.graph,
             &history.revisions,
             &strata_store::Target::Heads,
-            crate::history::LOCK_TIMEOUT,
+            config.lock_wait,
         )
         .await;
         db.close().await;
