@@ -404,7 +404,7 @@ pub fn migrate(
     } else {
         "rolling back revisions"
     });
-    let mut steps = Vec::new();
+    let mut outcome = runner::Report::default();
     let result = block_on(async {
         let mut db = Db::connect(&url).await?;
         let result = runner::run_collecting(
@@ -415,7 +415,7 @@ pub fn migrate(
             direction,
             LOCK_TIMEOUT,
             &mut |n, len, id| bar.step(n, len, id),
-            &mut steps,
+            &mut outcome,
         )
         .await;
         db.close().await;
@@ -423,6 +423,7 @@ pub fn migrate(
     })?;
     drop(bar);
     let verb = if up { "applied" } else { "rolled back" };
+    let steps = &outcome.ran;
     if format == TextFormat::Json {
         #[derive(Serialize)]
         struct Ran {
@@ -457,17 +458,22 @@ pub fn migrate(
         print_json(&serde_json::json!({
             "version": 1,
             "ran": ran,
+            "elsewhere": outcome.elsewhere,
             "error": result.as_ref().err().map(ToString::to_string),
             "current": current,
         }))?;
         result?;
         return Ok(ExitCode::SUCCESS);
     }
-    if steps.is_empty() && result.is_ok() {
+    if steps.is_empty() && outcome.elsewhere.is_empty() && result.is_ok() {
         println!("nothing to do: the database is already at {target}");
     }
+    // What another process did while this one waited for the lock: not this process's work.
+    for id in &outcome.elsewhere {
+        println!("{id} already {verb} by another process");
+    }
     // What this process did, also when it stopped part-way.
-    for step in &steps {
+    for step in steps {
         let message = history
             .get(&step.revision)
             .map(|r| r.meta.message.as_str())

@@ -206,9 +206,9 @@ fn compare(
     // running on the server, which releases the lock once the statement is over.
     let live = block_on(async {
         let mut db = Db::connect(&url).await?;
-        db.lock(LOCK_TIMEOUT).await?;
+        let lock = db.lock(LOCK_TIMEOUT).await?;
         let live = strata_introspect::introspect(&url, &scope).await;
-        db.unlock().await;
+        db.unlock(lock).await;
         db.close().await;
         anyhow::Ok(live?)
     })??;
