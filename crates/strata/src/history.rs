@@ -7,6 +7,7 @@ use strata_ir::text::sql_comment;
 
 use anyhow::{Context, bail};
 use strata_store::directory::{self, SUM_FILE};
+use strata_store::lockfile::FileLock;
 use strata_store::{Graph, Meta, RevisionDir, StoreError};
 
 use serde::Serialize;
@@ -67,13 +68,24 @@ impl History {
         strata_store::sum::verify(&text, &path.display().to_string(), &ordered)
     }
 
-    /// Rewrites the checksum file.
+    /// Rewrites the checksum file (atomically: a reader sees the old file or the new one).
     pub fn write_sum(&self, dir: &Path) -> anyhow::Result<()> {
         let ordered: Vec<&RevisionDir> = self.revisions.iter().collect();
-        let path = dir.join(SUM_FILE);
-        std::fs::write(&path, strata_store::sum::render(&ordered))
-            .with_context(|| format!("cannot write {}", path.display()))
+        directory::write_file(&dir.join(SUM_FILE), &strata_store::sum::render(&ordered))?;
+        Ok(())
     }
+}
+
+/// The authoring lock of the directory this project's revisions are written to (the
+/// migrations directory, or the migration crate with `emit = "sea-orm"`). Every command that
+/// writes revisions holds it from reading the directory to its last write, so concurrent
+/// `autogenerate`s decide one after the other, each from what the previous one wrote.
+pub fn lock_migrations(config: &Config) -> anyhow::Result<FileLock> {
+    let dir = match config.emit {
+        crate::config::Emit::Sql => &config.migrations,
+        crate::config::Emit::SeaOrm => &config.migration_crate,
+    };
+    Ok(directory::lock(dir, LOCK_TIMEOUT)?)
 }
 
 /// The creation time (RFC 3339), the instant for the id, and some entropy.
@@ -98,7 +110,7 @@ fn now() -> (String, directory::Instant, u64) {
 }
 
 /// Writes a revision with `parents` and the given SQL, then the checksum file; returns its
-/// directory.
+/// directory. The caller holds [`lock_migrations`].
 pub fn write_revision(
     config: &Config,
     message: &str,
@@ -121,6 +133,7 @@ pub fn write_revision(
 
 /// `strata revision -m MSG`: an empty revision on top of the single head.
 pub fn revision(config: &Config, message: &str) -> anyhow::Result<ExitCode> {
+    let _lock = lock_migrations(config)?;
     let history = History::load(&config.migrations)?;
     history.verify(&config.migrations)?;
     let parents: Vec<String> = history.graph.head()?.into_iter().collect();
@@ -144,6 +157,7 @@ pub fn revision(config: &Config, message: &str) -> anyhow::Result<ExitCode> {
 /// `strata merge -m MSG [REV...]`: a revision whose parents are the given revisions (default:
 /// every head).
 pub fn merge(config: &Config, message: &str, revs: &[String]) -> anyhow::Result<ExitCode> {
+    let _lock = lock_migrations(config)?;
     let history = History::load(&config.migrations)?;
     history.verify(&config.migrations)?;
     let parents: Vec<String> = if revs.is_empty() {
@@ -365,6 +379,7 @@ pub fn show(config: &Config, rev: &str) -> anyhow::Result<ExitCode> {
 
 /// `strata hash`: rewrite the checksum file after a deliberate edit or a merge of branches.
 pub fn hash(config: &Config) -> anyhow::Result<ExitCode> {
+    let _lock = lock_migrations(config)?;
     let history = History::load(&config.migrations)?;
     history.write_sum(&config.migrations)?;
     println!(

@@ -227,6 +227,9 @@ fn upgrade_hint(config: &Config) -> String {
 /// `strata autogenerate -m MSG [--history]`: a revision that brings the database (or the
 /// replayed history) to what the entities say.
 pub fn autogenerate(config: &Config, message: &str, base: Base) -> anyhow::Result<ExitCode> {
+    // Everything below reads the directory after the lock is taken: a second autogenerate
+    // waits for the first, then sees its revision (pending on the database, so it refuses).
+    let _lock = crate::history::lock_migrations(config)?;
     if let Some((_, status)) = unfinished(config, base)? {
         if let Some((id, failure)) = status.failed() {
             bail!(
@@ -549,6 +552,7 @@ fn print_edited(id: &str) {
 /// drops it, and records it as applied to the database without running it. From then on,
 /// `check --history` replays the baseline before the revisions that follow it.
 pub fn baseline(config: &Config, message: &str) -> anyhow::Result<ExitCode> {
+    let _lock = crate::history::lock_migrations(config)?;
     let history = History::load(&config.migrations)?;
     if !history.revisions.is_empty() {
         bail!(
