@@ -178,6 +178,49 @@ fn concurrent_upgrades_apply_each_revision_once_on_sqlite() {
     upgrades_at_once(Dialect::Sqlite);
 }
 
+#[test]
+fn concurrent_downgrades_roll_each_revision_back_once() {
+    let runtime = runtime();
+    let db = runtime
+        .block_on(strata_testkit::TestDb::create(Dialect::Sqlite))
+        .unwrap();
+    let p = Project::new(&db.url);
+    let ids = ["001", "002", "003"];
+    let mut parent: Vec<&str> = Vec::new();
+    for (n, id) in ids.iter().enumerate() {
+        p.revision(
+            id,
+            &parent,
+            &format!("CREATE TABLE t{n} (id integer);\n"),
+            &format!("DROP TABLE t{n};\n"),
+            n != 1,
+        );
+        parent = vec![id];
+    }
+    p.expect(&["upgrade", "head"], 0);
+    let children: Vec<Child> = (0..8).map(|_| spawn(&p, &["downgrade", "base"])).collect();
+    let mut rolled_back: BTreeMap<String, usize> = BTreeMap::new();
+    for run in children.into_iter().map(finish) {
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        for line in run.stdout.lines() {
+            if let Some(rest) = line.strip_prefix("rolled back ") {
+                let id = rest.split_whitespace().next().unwrap().to_owned();
+                *rolled_back.entry(id).or_default() += 1;
+            } else {
+                assert!(
+                    line.ends_with(" already rolled back by another process")
+                        || line.starts_with("nothing to do"),
+                    "{line:?}"
+                );
+            }
+        }
+    }
+    let expected: BTreeMap<String, usize> = ids.iter().map(|id| (id.to_string(), 1)).collect();
+    assert_eq!(rolled_back, expected);
+    let states = p.history_states();
+    assert!(states.values().all(|s| s == "pending"), "{states:?}");
+}
+
 /// Waits up to `limit` for `child`; `None` (and the child killed) when it is still running.
 fn wait_at_most(mut child: Child, limit: Duration) -> Option<Run> {
     let started = Instant::now();
