@@ -87,6 +87,18 @@ pub fn lock(dir: &Path, timeout: Duration) -> Result<FileLock, StoreError> {
     })
 }
 
+/// Waits (up to `timeout`) until no process holds `dir`'s authoring lock: a reader whose view
+/// of the directory did not verify calls this, then reads again, since a writer renames a new
+/// revision into place a moment before it rewrites the checksum file.
+pub fn wait_for_writer(dir: &Path, timeout: Duration) -> Result<(), StoreError> {
+    let path = dir.join(LOCK_FILE);
+    FileLock::wait_until_free(&path, timeout, || StoreError::DirectoryLocked {
+        dir: dir.to_path_buf(),
+        lock: path.clone(),
+        seconds: timeout.as_secs(),
+    })
+}
+
 /// Writes `text` to `path` atomically: a temporary file in the same directory, synced, then
 /// renamed over `path`. A reader sees the old file or the new one, never part of either.
 pub fn write_file(path: &Path, text: &str) -> Result<(), StoreError> {

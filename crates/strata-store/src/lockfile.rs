@@ -72,6 +72,44 @@ impl FileLock {
             std::thread::sleep(POLL);
         }
     }
+
+    /// Waits until no process holds the lock on `path` (up to `timeout`), taking nothing: for a
+    /// reader that saw a writer's work half-done and reads again once it is over. Returns at
+    /// once when the lock file does not exist (no writer ever held it).
+    pub fn wait_until_free(
+        path: &Path,
+        timeout: Duration,
+        timed_out: impl FnOnce() -> StoreError,
+    ) -> Result<(), StoreError> {
+        let file = match File::open(path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(cause) => {
+                return Err(StoreError::Io {
+                    path: path.to_path_buf(),
+                    cause,
+                });
+            }
+        };
+        let started = Instant::now();
+        loop {
+            match file.try_lock_shared() {
+                // Closing the file gives the shared lock back.
+                Ok(()) => return Ok(()),
+                Err(TryLockError::WouldBlock) => {}
+                Err(TryLockError::Error(cause)) => {
+                    return Err(StoreError::Io {
+                        path: path.to_path_buf(),
+                        cause,
+                    });
+                }
+            }
+            if started.elapsed() >= timeout {
+                return Err(timed_out());
+            }
+            std::thread::sleep(POLL);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -92,5 +130,14 @@ mod tests {
         drop(first);
         let again = FileLock::lock(&path, Duration::from_secs(1), || unreachable!()).unwrap();
         assert_eq!(again.path(), path);
+        let err = FileLock::wait_until_free(&path, Duration::from_millis(120), || {
+            StoreError::LockTimeout { seconds: 0 }
+        })
+        .unwrap_err();
+        assert!(matches!(err, StoreError::LockTimeout { .. }), "{err}");
+        drop(again);
+        FileLock::wait_until_free(&path, Duration::from_secs(1), || unreachable!()).unwrap();
+        FileLock::wait_until_free(&dir.path().join("none"), Duration::ZERO, || unreachable!())
+            .unwrap();
     }
 }

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use strata_ir::text::sql_comment;
 
 use anyhow::{Context, bail};
@@ -55,6 +56,24 @@ impl History {
         self.revisions.iter().find(|r| r.meta.id == id)
     }
 
+    /// [`History::load`] then [`History::verify`]. Another strata process writing revisions
+    /// renames a new revision into place a moment before it rewrites the checksum file: a view
+    /// that does not verify is read again once no such process holds the directory's lock.
+    pub fn load_verified(dir: &Path) -> anyhow::Result<History> {
+        let history = History::load(dir)?;
+        match history.verify(dir) {
+            Ok(()) => Ok(history),
+            // This process's own writing is not waited for.
+            Err(_) if !WRITING.load(Ordering::Relaxed) => {
+                directory::wait_for_writer(dir, LOCK_TIMEOUT)?;
+                let history = History::load(dir)?;
+                history.verify(dir)?;
+                Ok(history)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Refuses a directory whose files changed since the checksum file was written.
     pub fn verify(&self, dir: &Path) -> Result<(), StoreError> {
         if self.revisions.is_empty() {
@@ -85,8 +104,13 @@ pub fn lock_migrations(config: &Config) -> anyhow::Result<FileLock> {
         crate::config::Emit::Sql => &config.migrations,
         crate::config::Emit::SeaOrm => &config.migration_crate,
     };
-    Ok(directory::lock(dir, LOCK_TIMEOUT)?)
+    let lock = directory::lock(dir, LOCK_TIMEOUT)?;
+    WRITING.store(true, Ordering::Relaxed);
+    Ok(lock)
 }
+
+/// Set once this process holds the directory's lock ([`lock_migrations`]).
+static WRITING: AtomicBool = AtomicBool::new(false);
 
 /// The creation time (RFC 3339), the instant for the id, and some entropy.
 fn now() -> (String, directory::Instant, u64) {
@@ -134,8 +158,7 @@ pub fn write_revision(
 /// `strata revision -m MSG`: an empty revision on top of the single head.
 pub fn revision(config: &Config, message: &str) -> anyhow::Result<ExitCode> {
     let _lock = lock_migrations(config)?;
-    let history = History::load(&config.migrations)?;
-    history.verify(&config.migrations)?;
+    let history = History::load_verified(&config.migrations)?;
     let parents: Vec<String> = history.graph.head()?.into_iter().collect();
     let header = |which: &str| {
         format!(
@@ -158,8 +181,7 @@ pub fn revision(config: &Config, message: &str) -> anyhow::Result<ExitCode> {
 /// every head).
 pub fn merge(config: &Config, message: &str, revs: &[String]) -> anyhow::Result<ExitCode> {
     let _lock = lock_migrations(config)?;
-    let history = History::load(&config.migrations)?;
-    history.verify(&config.migrations)?;
+    let history = History::load_verified(&config.migrations)?;
     let parents: Vec<String> = if revs.is_empty() {
         history.graph.heads()
     } else {
@@ -409,8 +431,7 @@ pub fn migrate(
     format: TextFormat,
 ) -> anyhow::Result<ExitCode> {
     use strata_store::runner::{self, Db, Direction};
-    let history = History::load(&config.migrations)?;
-    history.verify(&config.migrations)?;
+    let history = History::load_verified(&config.migrations)?;
     let target = strata_store::Target::parse(target)?;
     let url = crate::database::write_url(config)?;
     let direction = if up { Direction::Up } else { Direction::Down };
@@ -551,8 +572,7 @@ pub fn current(config: &Config, format: TextFormat) -> anyhow::Result<ExitCode> 
 /// database's dialect.
 pub fn offline(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCode> {
     use strata_store::runner::{self, Direction};
-    let history = History::load(&config.migrations)?;
-    history.verify(&config.migrations)?;
+    let history = History::load_verified(&config.migrations)?;
     let target = strata_store::Target::parse(target)?;
     let url = crate::database::url(config)?;
     let kind = crate::replay::kind(crate::config::dialect_of_url(url)?);
@@ -567,8 +587,7 @@ pub fn offline(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCo
 /// `strata stamp TARGET`.
 pub fn stamp(config: &Config, target: &str) -> anyhow::Result<ExitCode> {
     use strata_store::runner::{self, Db};
-    let history = History::load(&config.migrations)?;
-    history.verify(&config.migrations)?;
+    let history = History::load_verified(&config.migrations)?;
     let target = strata_store::Target::parse(target)?;
     let url = crate::database::write_url(config)?;
     let ids = block_on(async {

@@ -47,8 +47,7 @@ pub fn resolve(
     outcome: Option<Outcome>,
     format: TextFormat,
 ) -> anyhow::Result<ExitCode> {
-    let history = History::load(&config.migrations)?;
-    history.verify(&config.migrations)?;
+    let history = History::load_verified(&config.migrations)?;
     let id = history.graph.resolve_one(rev)?;
     let Some(outcome) = outcome else {
         return inspect(config, &history, &id, format);

@@ -131,8 +131,7 @@ fn compare(config: &Config, base: Base) -> anyhow::Result<Comparison> {
     if config.emit == Emit::SeaOrm {
         return compare_seaorm(config, base, reading);
     }
-    let history = History::load(&config.migrations)?;
-    history.verify(&config.migrations)?;
+    let history = History::load_verified(&config.migrations)?;
     let (current, dialect, pending, edited) = match base {
         Base::History => {
             let (schema, dialect) = crate::replay::replay(config, &history, &reading.schema)?;
@@ -325,8 +324,7 @@ fn unfinished(
     if base != Base::Database || config.emit != Emit::Sql {
         return Ok(None);
     }
-    let history = History::load(&config.migrations)?;
-    history.verify(&config.migrations)?;
+    let history = History::load_verified(&config.migrations)?;
     let status = crate::history::read_status(config, &history)?;
     Ok((!status.unfinished().is_empty()).then_some((history, status)))
 }

@@ -9,7 +9,8 @@
 //!   hold up an upgrade of another on the same server, and does hold up one of its own;
 //! - 8 `strata autogenerate` (and 8 `strata revision`) in one project: the directory lock makes
 //!   them decide one after the other, so one change is written once, the checksum file always
-//!   verifies, and a reader never sees it torn.
+//!   verifies, a reader never sees it torn, and a command reading the directory meanwhile
+//!   never sees a revision and a checksum file that disagree.
 
 mod support;
 
@@ -332,6 +333,33 @@ fn watch_sum(p: &Project, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<(usi
     })
 }
 
+/// Runs `strata upgrade head --sql` (which reads and verifies the migrations directory) over
+/// and over until told to stop; returns the number of runs and the failed ones' stderr.
+fn watch_history(
+    p: &Project,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<(usize, Vec<String>)> {
+    let (dir, url) = (p.dir().to_path_buf(), p.url.clone());
+    std::thread::spawn(move || {
+        let mut runs = 0;
+        let mut failed = Vec::new();
+        while !stop.load(Ordering::Relaxed) {
+            let output = std::process::Command::new(support::strata())
+                .current_dir(&dir)
+                .env_remove("DATABASE_URL")
+                .args(["--database-url", &url, "--models", "src/entities"])
+                .args(["upgrade", "head", "--sql"])
+                .output()
+                .unwrap();
+            runs += 1;
+            if !output.status.success() {
+                failed.push(String::from_utf8_lossy(&output.stderr).into_owned());
+            }
+        }
+        (runs, failed)
+    })
+}
+
 fn autogenerates_at_once(dialect: Dialect) {
     let runtime = runtime();
     let Some(db) = runtime.block_on(strata_testkit::TestDb::create(dialect)) else {
@@ -342,6 +370,7 @@ fn autogenerates_at_once(dialect: Dialect) {
 
     let stop = Arc::new(AtomicBool::new(false));
     let watcher = watch_sum(&p, stop.clone());
+    let reader = watch_history(&p, stop.clone());
     let children: Vec<Child> = (0..8)
         .map(|_| spawn(&p, &["autogenerate", "-m", "x"]))
         .collect();
@@ -352,6 +381,12 @@ fn autogenerates_at_once(dialect: Dialect) {
         torn,
         Vec::<String>::new(),
         "{dialect}: torn strata.sum reads"
+    );
+    let (verified, failed) = reader.join().unwrap();
+    assert_eq!(
+        failed,
+        Vec::<String>::new(),
+        "{dialect}: a reader saw a revision and a checksum file that disagree"
     );
 
     let wrote = runs.iter().filter(|r| r.stdout.contains("wrote ")).count();
@@ -380,7 +415,10 @@ fn autogenerates_at_once(dialect: Dialect) {
     p.expect(&["check", "--history"], 0);
     p.expect(&["upgrade", "head"], 0);
     p.expect(&["check"], 0);
-    eprintln!("{dialect}: {reads} whole reads of strata.sum while 8 autogenerates ran");
+    eprintln!(
+        "{dialect}: {reads} whole reads of strata.sum and {verified} verified readings of the \
+         directory while 8 autogenerates ran"
+    );
     runtime.block_on(db.drop());
 }
 
