@@ -42,6 +42,16 @@ pub enum StoreError {
         "another strata process holds the migration lock; gave up after {seconds} s (is an upgrade still running?)"
     )]
     LockTimeout { seconds: u64 },
+    #[error(
+        "another strata process is writing revisions in {} (it holds {}); gave up after {seconds} s",
+        .dir.display(),
+        .lock.display()
+    )]
+    DirectoryLocked {
+        dir: PathBuf,
+        lock: PathBuf,
+        seconds: u64,
+    },
     #[error("{}\n{}", .failure.describe(.revision), .failure.way_out(.revision))]
     FailedRevision {
         revision: String,

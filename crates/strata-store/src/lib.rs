@@ -6,11 +6,13 @@
 //! file. [`steps`] says how a revision's script runs (one transaction, or recorded steps) and
 //! [`state`] what the version table's rows mean (pending, applied, partial, failed), both pure.
 //! The version table and the runner build on these; [`scratch`] gives them a throwaway
-//! database to replay the history into.
+//! database to replay the history into. [`lockfile`] holds the cross-process file locks: the
+//! runner's on a SQLite database, and the migrations directory's while revisions are written.
 
 pub mod directory;
 mod error;
 pub mod graph;
+pub mod lockfile;
 pub mod runner;
 pub mod scratch;
 mod split;

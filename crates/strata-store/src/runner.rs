@@ -14,8 +14,11 @@
 //!   statement and the database's error; a process stopped mid-statement leaves the statement
 //!   recorded without an error. Either blocks further runs until `strata resolve`. A revision
 //!   stopped between steps is partial and the next run continues after its last recorded step.
-//! - PostgreSQL takes an advisory lock and MySQL `GET_LOCK` for the whole run, so several
-//!   processes running `upgrade head` at once apply each revision exactly once.
+//! - Every dialect takes one cross-process lock for the whole run ([`Db::lock`]: PostgreSQL an
+//!   advisory lock, MySQL `GET_LOCK` on a name scoped to the database, SQLite a sidecar lock
+//!   file), so several processes running `upgrade head` at once apply each revision exactly
+//!   once, transactional or not. The state is read again once the lock is held; what another
+//!   process did meanwhile is reported apart ([`Report::elsewhere`]), never as applied here.
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -26,6 +29,7 @@ use sqlx::{AssertSqlSafe, Connection, Row};
 use crate::directory::RevisionDir;
 use crate::error::StoreError;
 use crate::graph::{Graph, GraphError as GraphErrorKind, Target};
+use crate::lockfile::FileLock;
 use crate::state::{self, Failure, Outcome, Record, State, Status, VersionRow, resolution};
 use crate::steps::{self, Mode};
 
@@ -33,9 +37,45 @@ pub const VERSION_TABLE: &str = "strata_revisions";
 /// sea-orm-migration's version table.
 pub const SEAORM_TABLE: &str = "seaql_migrations";
 
-/// A lock key shared by every strata process (PostgreSQL advisory locks take a number).
+/// A lock key shared by every strata process (PostgreSQL advisory locks take a number and are
+/// scoped to the database).
 const PG_LOCK_KEY: i64 = 0x5354_5241_5441; // "STRATA"
-const MYSQL_LOCK_NAME: &str = "strata_migrations";
+/// What the MySQL lock names start with.
+const MYSQL_LOCK_PREFIX: &str = "strata:";
+/// `GET_LOCK` names are at most 64 characters.
+const MYSQL_LOCK_NAME_MAX: usize = 64;
+
+/// The migration lock held by one process, from [`Db::lock`] to [`Db::unlock`].
+#[derive(Debug)]
+#[must_use = "the lock is given back with Db::unlock"]
+pub enum MigrationLock {
+    Postgres,
+    /// The `GET_LOCK` name.
+    Mysql(String),
+    /// The sidecar lock file; none for an in-memory database.
+    Sqlite(Option<FileLock>),
+}
+
+/// The MySQL lock name for `database` (`DATABASE()`): `strata:<database>`, or, when that is
+/// longer than `GET_LOCK` allows, `strata:` + the start of the name + `:` + a hash of the whole
+/// name, so that two long names sharing a prefix still get different locks.
+pub fn mysql_lock_name(database: Option<&str>) -> String {
+    let database = database.unwrap_or_default();
+    let name = format!("{MYSQL_LOCK_PREFIX}{database}");
+    if name.chars().count() <= MYSQL_LOCK_NAME_MAX {
+        return name;
+    }
+    let hash = hex::encode(&Sha256::digest(database.as_bytes())[..8]);
+    let room = MYSQL_LOCK_NAME_MAX - MYSQL_LOCK_PREFIX.len() - 1 - hash.len();
+    let start: String = database.chars().take(room).collect();
+    format!("{MYSQL_LOCK_PREFIX}{start}:{hash}")
+}
+
+/// The sidecar lock file of a SQLite database whose main file is `file` (as `PRAGMA
+/// database_list` reports it); none for an in-memory or temporary database (empty `file`).
+pub fn sqlite_lock_path(file: &str) -> Option<std::path::PathBuf> {
+    (!file.is_empty()).then(|| std::path::PathBuf::from(format!("{file}.strata-lock")))
+}
 
 /// An open connection to one of the three databases.
 pub enum Db {
@@ -319,9 +359,17 @@ impl Db {
         Ok(count > 0)
     }
 
-    /// Takes the cross-process lock (PostgreSQL, MySQL), waiting up to `timeout`.
-    pub async fn lock(&mut self, timeout: Duration) -> Result<(), StoreError> {
+    /// Takes the cross-process migration lock for this database, waiting up to `timeout`;
+    /// hold it for the whole run and give it back with [`Db::unlock`]. PostgreSQL: an advisory
+    /// lock (scoped to the database by the server). MySQL: `GET_LOCK` on a name scoped to the
+    /// current database ([`mysql_lock_name`]), so databases on one server do not wait for each
+    /// other. SQLite: a sidecar file `<database file>.strata-lock` ([`sqlite_lock_path`]);
+    /// an in-memory database needs none.
+    pub async fn lock(&mut self, timeout: Duration) -> Result<MigrationLock, StoreError> {
         let started = Instant::now();
+        let timed_out = || StoreError::LockTimeout {
+            seconds: timeout.as_secs(),
+        };
         match self {
             Db::Postgres(c) => loop {
                 let got: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
@@ -330,48 +378,74 @@ impl Db {
                     .await
                     .map_err(db_error("taking the migration lock"))?;
                 if got {
-                    return Ok(());
+                    return Ok(MigrationLock::Postgres);
                 }
                 if started.elapsed() >= timeout {
-                    return Err(StoreError::LockTimeout {
-                        seconds: timeout.as_secs(),
-                    });
+                    return Err(timed_out());
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
             },
             Db::Mysql(c) => {
+                let database: Option<String> = sqlx::query_scalar("SELECT DATABASE()")
+                    .fetch_one(&mut *c)
+                    .await
+                    .map_err(db_error("reading the current database"))?;
+                let name = mysql_lock_name(database.as_deref());
                 let got: Option<i64> = sqlx::query_scalar("SELECT GET_LOCK(?, ?)")
-                    .bind(MYSQL_LOCK_NAME)
+                    .bind(&name)
                     .bind(timeout.as_secs() as i64)
                     .fetch_one(c)
                     .await
                     .map_err(db_error("taking the migration lock"))?;
                 if got == Some(1) {
-                    Ok(())
+                    Ok(MigrationLock::Mysql(name))
                 } else {
-                    Err(StoreError::LockTimeout {
-                        seconds: timeout.as_secs(),
-                    })
+                    Err(timed_out())
                 }
             }
-            // SQLite serialises writers per revision with BEGIN IMMEDIATE.
-            Db::Sqlite(_) => Ok(()),
+            Db::Sqlite(c) => {
+                let files: Vec<(String, String)> =
+                    sqlx::query_as("SELECT name, file FROM pragma_database_list")
+                        .fetch_all(c)
+                        .await
+                        .map_err(db_error("finding the database file"))?;
+                let main = files
+                    .iter()
+                    .find(|(name, _)| name == "main")
+                    .map(|(_, file)| file.as_str());
+                let Some(path) = sqlite_lock_path(main.unwrap_or_default()) else {
+                    return Ok(MigrationLock::Sqlite(None));
+                };
+                loop {
+                    if let Some(lock) = FileLock::try_lock(&path)? {
+                        return Ok(MigrationLock::Sqlite(Some(lock)));
+                    }
+                    if started.elapsed() >= timeout {
+                        return Err(timed_out());
+                    }
+                    tokio::time::sleep(crate::lockfile::POLL).await;
+                }
+            }
         }
     }
 
-    pub async fn unlock(&mut self) {
-        let _ = match self {
-            Db::Postgres(c) => sqlx::query("SELECT pg_advisory_unlock($1)")
-                .bind(PG_LOCK_KEY)
+    /// Gives back the migration lock taken by [`Db::lock`].
+    pub async fn unlock(&mut self, lock: MigrationLock) {
+        let _ = match (self, lock) {
+            (Db::Postgres(c), MigrationLock::Postgres) => {
+                sqlx::query("SELECT pg_advisory_unlock($1)")
+                    .bind(PG_LOCK_KEY)
+                    .execute(c)
+                    .await
+                    .map(|_| ())
+            }
+            (Db::Mysql(c), MigrationLock::Mysql(name)) => sqlx::query("SELECT RELEASE_LOCK(?)")
+                .bind(name)
                 .execute(c)
                 .await
                 .map(|_| ()),
-            Db::Mysql(c) => sqlx::query("SELECT RELEASE_LOCK(?)")
-                .bind(MYSQL_LOCK_NAME)
-                .execute(c)
-                .await
-                .map(|_| ()),
-            Db::Sqlite(_) => Ok(()),
+            // Dropping the file lock releases it.
+            _ => Ok(()),
         };
     }
 
@@ -558,7 +632,7 @@ pub async fn stamp(
             .into());
         }
     };
-    db.lock(lock_timeout).await?;
+    let lock = db.lock(lock_timeout).await?;
     let result = async {
         db.ensure_version_table().await?;
         let mut script = format!("DELETE FROM {VERSION_TABLE};\n");
@@ -580,7 +654,7 @@ pub async fn stamp(
             .map_err(db_error("recording the stamped revisions"))
     }
     .await;
-    db.unlock().await;
+    db.unlock(lock).await;
     result.map(|()| {
         graph
             .revisions()
@@ -608,14 +682,23 @@ pub struct Step {
     pub resumed_after: usize,
 }
 
+/// What one run did: the revisions this process applied or rolled back, and those it was
+/// about to when it started but another process did while this one waited for the lock.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub ran: Vec<Step>,
+    /// Revisions another process applied (or rolled back) meanwhile, in plan order.
+    pub elsewhere: Vec<String>,
+}
+
 /// Called before each revision of a plan runs: its position (from 1), the plan's length and the
 /// revision's id. Lets the caller show progress without the runner printing.
 pub type OnStep<'a> = &'a mut dyn FnMut(usize, usize, &str);
 
 /// Moves the database to `target`: upgrade when `direction` is up, downgrade otherwise.
-/// Returns the revisions this process applied or rolled back (none when there is nothing to
-/// do). A partly applied revision on the way up is continued after its last recorded step; a
-/// failed one refuses the run until `resolve` records what happened.
+/// Returns what this process applied or rolled back (nothing when there is nothing to do). A
+/// partly applied revision on the way up is continued after its last recorded step; a failed
+/// one refuses the run until `resolve` records what happened.
 pub async fn run(
     db: &mut Db,
     graph: &Graph,
@@ -624,8 +707,8 @@ pub async fn run(
     direction: Direction,
     lock_timeout: Duration,
     on_step: OnStep<'_>,
-) -> Result<Vec<Step>, StoreError> {
-    let mut done = Vec::new();
+) -> Result<Report, StoreError> {
+    let mut report = Report::default();
     run_collecting(
         db,
         graph,
@@ -634,14 +717,19 @@ pub async fn run(
         direction,
         lock_timeout,
         on_step,
-        &mut done,
+        &mut report,
     )
     .await?;
-    Ok(done)
+    Ok(report)
 }
 
-/// [`run`], pushing each revision onto `done` as it is applied or rolled back, so that a run
-/// that fails part-way still tells what it did.
+/// [`run`], filling `report` as it goes, so that a run that fails part-way still tells what it
+/// did.
+///
+/// Before taking the lock it reads (without the lock) which revisions the plan holds; after
+/// taking it, it reads the state again and plans from that. Revisions in the first plan that
+/// are done by then were done by another process while this one waited: they go to
+/// `report.elsewhere`, never to `report.ran`.
 #[allow(clippy::too_many_arguments)]
 pub async fn run_collecting(
     db: &mut Db,
@@ -651,12 +739,37 @@ pub async fn run_collecting(
     direction: Direction,
     lock_timeout: Duration,
     on_step: OnStep<'_>,
-    done: &mut Vec<Step>,
+    report: &mut Report,
 ) -> Result<(), StoreError> {
-    db.lock(lock_timeout).await?;
-    let result = run_locked(db, graph, revisions, target, direction, on_step, done).await;
-    db.unlock().await;
+    let expected = match db.rows().await {
+        Ok(rows) => {
+            let status = Status::new(db.kind(), graph, revisions, &rows);
+            plan(graph, &status, target, direction).unwrap_or_default()
+        }
+        // Only a hint for the report: the run itself reads the state under the lock.
+        Err(_) => Vec::new(),
+    };
+    let lock = db.lock(lock_timeout).await?;
+    let result = run_locked(
+        db, graph, revisions, target, direction, &expected, on_step, report,
+    )
+    .await;
+    db.unlock(lock).await;
     result
+}
+
+/// The revisions to apply (or roll back) to reach `target` from `status`, in order.
+fn plan(
+    graph: &Graph,
+    status: &Status,
+    target: &Target,
+    direction: Direction,
+) -> Result<Vec<String>, StoreError> {
+    let applied = status.applied();
+    Ok(match direction {
+        Direction::Up => graph.plan_upgrade(&applied, target)?,
+        Direction::Down => graph.plan_downgrade(&applied, target)?,
+    })
 }
 
 /// Refuses applied (or partly applied) revisions whose files changed since they ran, except an
@@ -684,14 +797,16 @@ fn verify_checksums<'r>(
     Ok(corrected)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn run_locked(
     db: &mut Db,
     graph: &Graph,
     revisions: &[RevisionDir],
     target: &Target,
     direction: Direction,
+    expected: &[String],
     on_step: OnStep<'_>,
-    steps: &mut Vec<Step>,
+    report: &mut Report,
 ) -> Result<(), StoreError> {
     db.ensure_version_table().await?;
     let rows = db.rows().await?;
@@ -721,11 +836,15 @@ async fn run_locked(
             steps: *steps,
         });
     }
-    let applied = status.applied();
-    let plan = match direction {
-        Direction::Up => graph.plan_upgrade(&applied, target)?,
-        Direction::Down => graph.plan_downgrade(&applied, target)?,
-    };
+    report.elsewhere = expected
+        .iter()
+        .filter(|id| match direction {
+            Direction::Up => *status.state(id) == State::Applied,
+            Direction::Down => *status.state(id) == State::Pending,
+        })
+        .cloned()
+        .collect();
+    let plan = plan(graph, &status, target, direction)?;
     for (n, id) in plan.iter().enumerate() {
         let Some(r) = revisions.iter().find(|r| r.meta.id == *id) else {
             continue;
@@ -741,7 +860,7 @@ async fn run_locked(
             Direction::Down => apply_down(db, r).await?,
         };
         if ran {
-            steps.push(Step {
+            report.ran.push(Step {
                 revision: id.clone(),
                 direction,
                 duration: started.elapsed(),
@@ -815,8 +934,8 @@ fn error_text(e: &sqlx::Error) -> String {
 const RECORDING: &str = "recording the revision's progress";
 
 /// Runs the steps of `r`'s up.sql after step `done` (`recorded`: its row exists), each recorded
-/// as it completes. Returns false when another process had already applied it (SQLite, which
-/// has no run-wide lock).
+/// as it completes. Returns false when its row says it is already done (which the run-wide lock
+/// prevents; the check inside each step's transaction is a second guard).
 async fn apply_up(
     db: &mut Db,
     r: &RevisionDir,
@@ -1296,7 +1415,7 @@ pub async fn resolve(
     outcome: Outcome,
     lock_timeout: Duration,
 ) -> Result<(State, State), StoreError> {
-    db.lock(lock_timeout).await?;
+    let lock = db.lock(lock_timeout).await?;
     let result = async {
         db.ensure_version_table().await?;
         let rows = db.rows().await?;
@@ -1351,7 +1470,7 @@ pub async fn resolve(
         Ok((before, after))
     }
     .await;
-    db.unlock().await;
+    db.unlock(lock).await;
     result
 }
 
@@ -1395,4 +1514,34 @@ pub async fn run_steps_unrecorded(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mysql_lock_names_are_scoped_to_the_database_and_fit() {
+        assert_eq!(mysql_lock_name(Some("app")), "strata:app");
+        assert_ne!(mysql_lock_name(Some("app")), mysql_lock_name(Some("app2")));
+        let long = "d".repeat(64);
+        let other = format!("{}e", "d".repeat(63));
+        for name in [&long, &other] {
+            let lock = mysql_lock_name(Some(name));
+            assert_eq!(lock.chars().count(), MYSQL_LOCK_NAME_MAX, "{lock}");
+            assert!(lock.starts_with("strata:ddd"), "{lock}");
+        }
+        assert_ne!(mysql_lock_name(Some(&long)), mysql_lock_name(Some(&other)));
+        let wide = "é".repeat(64);
+        assert_eq!(mysql_lock_name(Some(&wide)).chars().count(), 64);
+    }
+
+    #[test]
+    fn sqlite_lock_files_sit_next_to_the_database_file() {
+        assert_eq!(
+            sqlite_lock_path("/tmp/dev.db"),
+            Some(std::path::PathBuf::from("/tmp/dev.db.strata-lock"))
+        );
+        assert_eq!(sqlite_lock_path(""), None);
+    }
 }

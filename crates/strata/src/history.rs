@@ -3,10 +3,12 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use strata_ir::text::sql_comment;
 
 use anyhow::{Context, bail};
 use strata_store::directory::{self, SUM_FILE};
+use strata_store::lockfile::FileLock;
 use strata_store::{Graph, Meta, RevisionDir, StoreError};
 
 use serde::Serialize;
@@ -54,6 +56,24 @@ impl History {
         self.revisions.iter().find(|r| r.meta.id == id)
     }
 
+    /// [`History::load`] then [`History::verify`]. Another strata process writing revisions
+    /// renames a new revision into place a moment before it rewrites the checksum file: a view
+    /// that does not verify is read again once no such process holds the directory's lock.
+    pub fn load_verified(dir: &Path, wait: std::time::Duration) -> anyhow::Result<History> {
+        let history = History::load(dir)?;
+        match history.verify(dir) {
+            Ok(()) => Ok(history),
+            // This process's own writing is not waited for.
+            Err(_) if !WRITING.load(Ordering::Relaxed) => {
+                directory::wait_for_writer(dir, wait)?;
+                let history = History::load(dir)?;
+                history.verify(dir)?;
+                Ok(history)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Refuses a directory whose files changed since the checksum file was written.
     pub fn verify(&self, dir: &Path) -> Result<(), StoreError> {
         if self.revisions.is_empty() {
@@ -67,14 +87,30 @@ impl History {
         strata_store::sum::verify(&text, &path.display().to_string(), &ordered)
     }
 
-    /// Rewrites the checksum file.
+    /// Rewrites the checksum file (atomically: a reader sees the old file or the new one).
     pub fn write_sum(&self, dir: &Path) -> anyhow::Result<()> {
         let ordered: Vec<&RevisionDir> = self.revisions.iter().collect();
-        let path = dir.join(SUM_FILE);
-        std::fs::write(&path, strata_store::sum::render(&ordered))
-            .with_context(|| format!("cannot write {}", path.display()))
+        directory::write_file(&dir.join(SUM_FILE), &strata_store::sum::render(&ordered))?;
+        Ok(())
     }
 }
+
+/// The authoring lock of the directory this project's revisions are written to (the
+/// migrations directory, or the migration crate with `emit = "sea-orm"`). Every command that
+/// writes revisions holds it from reading the directory to its last write, so concurrent
+/// `autogenerate`s decide one after the other, each from what the previous one wrote.
+pub fn lock_migrations(config: &Config) -> anyhow::Result<FileLock> {
+    let dir = match config.emit {
+        crate::config::Emit::Sql => &config.migrations,
+        crate::config::Emit::SeaOrm => &config.migration_crate,
+    };
+    let lock = directory::lock(dir, config.lock_wait)?;
+    WRITING.store(true, Ordering::Relaxed);
+    Ok(lock)
+}
+
+/// Set once this process holds the directory's lock ([`lock_migrations`]).
+static WRITING: AtomicBool = AtomicBool::new(false);
 
 /// The creation time (RFC 3339), the instant for the id, and some entropy.
 fn now() -> (String, directory::Instant, u64) {
@@ -98,7 +134,7 @@ fn now() -> (String, directory::Instant, u64) {
 }
 
 /// Writes a revision with `parents` and the given SQL, then the checksum file; returns its
-/// directory.
+/// directory. The caller holds [`lock_migrations`].
 pub fn write_revision(
     config: &Config,
     message: &str,
@@ -121,8 +157,8 @@ pub fn write_revision(
 
 /// `strata revision -m MSG`: an empty revision on top of the single head.
 pub fn revision(config: &Config, message: &str) -> anyhow::Result<ExitCode> {
-    let history = History::load(&config.migrations)?;
-    history.verify(&config.migrations)?;
+    let _lock = lock_migrations(config)?;
+    let history = History::load_verified(&config.migrations, config.lock_wait)?;
     let parents: Vec<String> = history.graph.head()?.into_iter().collect();
     let header = |which: &str| {
         format!(
@@ -144,8 +180,8 @@ pub fn revision(config: &Config, message: &str) -> anyhow::Result<ExitCode> {
 /// `strata merge -m MSG [REV...]`: a revision whose parents are the given revisions (default:
 /// every head).
 pub fn merge(config: &Config, message: &str, revs: &[String]) -> anyhow::Result<ExitCode> {
-    let history = History::load(&config.migrations)?;
-    history.verify(&config.migrations)?;
+    let _lock = lock_migrations(config)?;
+    let history = History::load_verified(&config.migrations, config.lock_wait)?;
     let parents: Vec<String> = if revs.is_empty() {
         history.graph.heads()
     } else {
@@ -365,6 +401,7 @@ pub fn show(config: &Config, rev: &str) -> anyhow::Result<ExitCode> {
 
 /// `strata hash`: rewrite the checksum file after a deliberate edit or a merge of branches.
 pub fn hash(config: &Config) -> anyhow::Result<ExitCode> {
+    let _lock = lock_migrations(config)?;
     let history = History::load(&config.migrations)?;
     history.write_sum(&config.migrations)?;
     println!(
@@ -391,8 +428,7 @@ pub fn migrate(
     format: TextFormat,
 ) -> anyhow::Result<ExitCode> {
     use strata_store::runner::{self, Db, Direction};
-    let history = History::load(&config.migrations)?;
-    history.verify(&config.migrations)?;
+    let history = History::load_verified(&config.migrations, config.lock_wait)?;
     let target = strata_store::Target::parse(target)?;
     let url = crate::database::write_url(config)?;
     let direction = if up { Direction::Up } else { Direction::Down };
@@ -401,7 +437,7 @@ pub fn migrate(
     } else {
         "rolling back revisions"
     });
-    let mut steps = Vec::new();
+    let mut outcome = runner::Report::default();
     let result = block_on(async {
         let mut db = Db::connect(&url, &config.settings).await?;
         let result = runner::run_collecting(
@@ -412,7 +448,7 @@ pub fn migrate(
             direction,
             config.lock_wait,
             &mut |n, len, id| bar.step(n, len, id),
-            &mut steps,
+            &mut outcome,
         )
         .await;
         db.close().await;
@@ -420,6 +456,7 @@ pub fn migrate(
     })?;
     drop(bar);
     let verb = if up { "applied" } else { "rolled back" };
+    let steps = &outcome.ran;
     if format == TextFormat::Json {
         #[derive(Serialize)]
         struct Ran {
@@ -454,17 +491,22 @@ pub fn migrate(
         print_json(&serde_json::json!({
             "version": 1,
             "ran": ran,
+            "elsewhere": outcome.elsewhere,
             "error": result.as_ref().err().map(ToString::to_string),
             "current": current,
         }))?;
         result?;
         return Ok(ExitCode::SUCCESS);
     }
-    if steps.is_empty() && result.is_ok() {
+    if steps.is_empty() && outcome.elsewhere.is_empty() && result.is_ok() {
         println!("nothing to do: the database is already at {target}");
     }
+    // What another process did while this one waited for the lock: not this process's work.
+    for id in &outcome.elsewhere {
+        println!("{id} already {verb} by another process");
+    }
     // What this process did, also when it stopped part-way.
-    for step in &steps {
+    for step in steps {
         let message = history
             .get(&step.revision)
             .map(|r| r.meta.message.as_str())
@@ -527,8 +569,7 @@ pub fn current(config: &Config, format: TextFormat) -> anyhow::Result<ExitCode> 
 /// database's dialect.
 pub fn offline(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCode> {
     use strata_store::runner::{self, Direction};
-    let history = History::load(&config.migrations)?;
-    history.verify(&config.migrations)?;
+    let history = History::load_verified(&config.migrations, config.lock_wait)?;
     let target = strata_store::Target::parse(target)?;
     let url = crate::database::url(config)?;
     let kind = crate::replay::kind(crate::config::dialect_of_url(url)?);
@@ -543,8 +584,7 @@ pub fn offline(config: &Config, target: &str, up: bool) -> anyhow::Result<ExitCo
 /// `strata stamp TARGET`.
 pub fn stamp(config: &Config, target: &str) -> anyhow::Result<ExitCode> {
     use strata_store::runner::{self, Db};
-    let history = History::load(&config.migrations)?;
-    history.verify(&config.migrations)?;
+    let history = History::load_verified(&config.migrations, config.lock_wait)?;
     let target = strata_store::Target::parse(target)?;
     let url = crate::database::write_url(config)?;
     let ids = block_on(async {

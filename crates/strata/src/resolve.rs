@@ -47,8 +47,7 @@ pub fn resolve(
     outcome: Option<Outcome>,
     format: TextFormat,
 ) -> anyhow::Result<ExitCode> {
-    let history = History::load(&config.migrations)?;
-    history.verify(&config.migrations)?;
+    let history = History::load_verified(&config.migrations, config.lock_wait)?;
     let id = history.graph.resolve_one(rev)?;
     let Some(outcome) = outcome else {
         return inspect(config, &history, &id, format);
@@ -207,9 +206,9 @@ fn compare(
     // running on the server, which releases the lock once the statement is over.
     let live = block_on(async {
         let mut db = Db::connect(&url, &config.settings).await?;
-        db.lock(config.lock_wait).await?;
+        let lock = db.lock(config.lock_wait).await?;
         let live = strata_introspect::introspect_with(&url, &scope, &config.settings.connect).await;
-        db.unlock().await;
+        db.unlock(lock).await;
         db.close().await;
         anyhow::Ok(live?)
     })??;

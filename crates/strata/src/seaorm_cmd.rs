@@ -59,6 +59,7 @@ pub fn upgrade_hint(config: &Config) -> String {
 }
 
 /// Writes the migration file for `changes` into the crate and registers it; returns its path.
+/// The caller holds the crate's authoring lock; each file is replaced atomically.
 pub fn write(
     config: &Config,
     changes: &[Change],
@@ -88,8 +89,8 @@ pub fn write(
             path.display()
         );
     }
-    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    std::fs::write(&lib, registered).with_context(|| format!("cannot write {}", lib.display()))?;
+    strata_store::directory::write_file(&path, &text)?;
+    strata_store::directory::write_file(&lib, &registered)?;
     Ok(path)
 }
 

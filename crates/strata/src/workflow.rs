@@ -163,8 +163,7 @@ fn compare(config: &Config, base: Base) -> anyhow::Result<Comparison> {
     if config.emit == Emit::SeaOrm {
         return compare_seaorm(config, base, reading);
     }
-    let history = History::load(&config.migrations)?;
-    history.verify(&config.migrations)?;
+    let history = History::load_verified(&config.migrations, config.lock_wait)?;
     let (current, dialect, pending, edited) = match base {
         Base::History => {
             let (schema, dialect) = crate::replay::replay(config, &history, &reading.schema)?;
@@ -259,6 +258,9 @@ fn upgrade_hint(config: &Config) -> String {
 /// `strata autogenerate -m MSG [--history]`: a revision that brings the database (or the
 /// replayed history) to what the entities say.
 pub fn autogenerate(config: &Config, message: &str, base: Base) -> anyhow::Result<ExitCode> {
+    // Everything below reads the directory after the lock is taken: a second autogenerate
+    // waits for the first, then sees its revision (pending on the database, so it refuses).
+    let _lock = crate::history::lock_migrations(config)?;
     if let Some((_, status)) = unfinished(config, base)? {
         if let Some((id, failure)) = status.failed() {
             bail!(
@@ -354,8 +356,7 @@ fn unfinished(
     if base != Base::Database || config.emit != Emit::Sql {
         return Ok(None);
     }
-    let history = History::load(&config.migrations)?;
-    history.verify(&config.migrations)?;
+    let history = History::load_verified(&config.migrations, config.lock_wait)?;
     let status = crate::history::read_status(config, &history)?;
     Ok((!status.unfinished().is_empty()).then_some((history, status)))
 }
@@ -581,6 +582,7 @@ fn print_edited(id: &str) {
 /// drops it, and records it as applied to the database without running it. From then on,
 /// `check --history` replays the baseline before the revisions that follow it.
 pub fn baseline(config: &Config, message: &str) -> anyhow::Result<ExitCode> {
+    let _lock = crate::history::lock_migrations(config)?;
     let history = History::load(&config.migrations)?;
     if !history.revisions.is_empty() {
         bail!(
