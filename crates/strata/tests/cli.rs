@@ -290,7 +290,7 @@ fn schema_db_errors_name_the_server_and_hide_the_password() {
         ),
         (
             "postgres://app:hunter2@127.0.0.1:port/shop",
-            "`port` is not a port number",
+            "invalid port number",
         ),
     ];
     for (url, expected) in cases {
