@@ -89,6 +89,7 @@ cases!(
     foreign_key_action_changed,
     hostile_text,
     inline_enum_value_added,
+    long_names,
     make_nullable,
     no_changes,
     possible_rename,

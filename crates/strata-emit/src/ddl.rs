@@ -112,7 +112,10 @@ pub(crate) fn create_table(table: &Table, dialect: Dialect) -> Result<String, Em
         let cols = quote_list(&pk.columns, dialect);
         lines.push(match (&pk.name, dialect) {
             (Some(name), Dialect::Postgres | Dialect::Sqlite) => {
-                format!("CONSTRAINT {} PRIMARY KEY ({cols})", dialect.quote(name))
+                format!(
+                    "CONSTRAINT {} PRIMARY KEY ({cols})",
+                    dialect.quote_name(name)
+                )
             }
             _ => format!("PRIMARY KEY ({cols})"),
         });
@@ -120,13 +123,17 @@ pub(crate) fn create_table(table: &Table, dialect: Dialect) -> Result<String, Em
     for index in table.indexes.iter().filter(|i| i.constraint) {
         let cols = index_parts(&index.parts, dialect);
         lines.push(match &index.name {
-            Some(name) => format!("CONSTRAINT {} UNIQUE ({cols})", dialect.quote(name)),
+            Some(name) => format!("CONSTRAINT {} UNIQUE ({cols})", dialect.quote_name(name)),
             None => format!("UNIQUE ({cols})"),
         });
     }
     for check in &table.checks {
         lines.push(match &check.name {
-            Some(name) => format!("CONSTRAINT {} CHECK ({})", dialect.quote(name), check.expr),
+            Some(name) => format!(
+                "CONSTRAINT {} CHECK ({})",
+                dialect.quote_name(name),
+                check.expr
+            ),
             None => format!("CHECK ({})", check.expr),
         });
     }
@@ -219,7 +226,7 @@ pub(crate) fn column_definition(
     }
     if rowid {
         if let Some(name) = table.primary_key.as_ref().and_then(|pk| pk.name.as_ref()) {
-            let _ = write!(sql, " CONSTRAINT {}", dialect.quote(name));
+            let _ = write!(sql, " CONSTRAINT {}", dialect.quote_name(name));
         }
         sql.push_str(" PRIMARY KEY AUTOINCREMENT");
     }
@@ -306,7 +313,7 @@ pub(crate) fn create_index(table: &Table, index: &Index, dialect: Dialect) -> St
     };
     let mut sql = format!(
         "CREATE {kind}INDEX {} ON {on}{using_before} ({}){using_after}",
-        dialect.quote(&name),
+        dialect.quote_name(&name),
         index_parts(&index.parts, dialect)
     );
     if !index.include.is_empty() && dialect == Dialect::Postgres {
@@ -342,7 +349,7 @@ pub(crate) fn index_parts(parts: &[IndexPart], dialect: Dialect) -> String {
 pub(crate) fn foreign_key(fk: &ForeignKey, dialect: Dialect) -> String {
     let mut sql = String::new();
     if let Some(name) = &fk.name {
-        let _ = write!(sql, "CONSTRAINT {} ", dialect.quote(name));
+        let _ = write!(sql, "CONSTRAINT {} ", dialect.quote_name(name));
     }
     let ref_schema = fk.ref_schema.as_deref();
     let target = match dialect {

@@ -262,6 +262,7 @@ scenarios!(
     foreign_key_action_changed,
     hostile_text,
     inline_enum_value_added,
+    long_names,
     make_nullable,
     no_changes,
     possible_rename,

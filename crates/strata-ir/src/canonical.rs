@@ -6,7 +6,9 @@
 //! `renamed_from`, SeaORM's `extra` other than MySQL's `ON UPDATE`, primary-key names, the
 //! distinction between unique constraints and unique indexes on MySQL, InnoDB's implicit
 //! indexes) and folds equivalent spellings (types and defaults through the dialect's own
-//! spell/parse pair, `public` as the unnamed schema, `NO ACTION` as the unstated action).
+//! spell/parse pair, `public` as the unnamed schema, `NO ACTION` as the unstated action), and
+//! gives index and constraint names the length the dialect stores ([`Dialect::fit_name`]:
+//! PostgreSQL's truncation to 63 bytes, strata's shortening to 64 characters on MySQL).
 //! Names that one side leaves to the database are reconciled separately by
 //! [`reconcile_names`], since they are only comparable against a counterpart.
 
@@ -101,7 +103,15 @@ pub fn canonical_table(table: &Table, dialect: Dialect) -> Table {
             .iter()
             .map(|fk| canonical_foreign_key(fk, dialect))
             .collect(),
-        checks: table.checks.clone(),
+        checks: table
+            .checks
+            .iter()
+            .map(|c| {
+                let mut c = c.clone();
+                c.name = fitted(c.name.as_deref(), dialect);
+                c
+            })
+            .collect(),
         comment: canonical_comment(table.comment.as_deref(), dialect),
         // Table options entities cannot state: kept from the database (a change that drops the
         // table carries them to its reverse), never compared.
@@ -205,6 +215,7 @@ fn on_update_clause(extra: &str) -> Option<String> {
 
 fn canonical_index(index: &Index, dialect: Dialect) -> Index {
     let mut index = index.clone();
+    index.name = fitted(index.name.as_deref(), dialect);
     if dialect == Dialect::Mysql {
         index.constraint = false;
     }
@@ -226,7 +237,7 @@ fn canonical_foreign_key(fk: &ForeignKey, dialect: Dialect) -> ForeignKey {
         (_, other) => other,
     };
     ForeignKey {
-        name: fk.name.clone(),
+        name: fitted(fk.name.as_deref(), dialect),
         columns: fk.columns.clone(),
         ref_schema: match dialect {
             Dialect::Sqlite => None,
@@ -241,6 +252,12 @@ fn canonical_foreign_key(fk: &ForeignKey, dialect: Dialect) -> ForeignKey {
             _ => fk.deferrable,
         },
     }
+}
+
+/// An index or constraint name as the database holds it ([`Dialect::fit_name`]): what
+/// PostgreSQL truncates a longer name to, or what strata writes instead on MySQL.
+fn fitted(name: Option<&str>, dialect: Dialect) -> Option<String> {
+    name.map(|n| dialect.fit_name(n).into_owned())
 }
 
 /// A foreign key's target schema: on MySQL another database stays named.
@@ -432,5 +449,41 @@ mod tests {
             strip_renamed_from_marker("renamed from nick"),
             "renamed from nick"
         );
+    }
+
+    #[test]
+    fn long_names_are_what_the_database_holds() {
+        let long = format!("idx-{}-{}", "t".repeat(28), "c".repeat(35));
+        let mut t = users(None);
+        t.indexes
+            .push(Index::on_columns(Some(long.clone()), ["email"]));
+        t.foreign_keys.push(ForeignKey {
+            name: Some(format!("fk-{long}")),
+            columns: vec!["id".into()],
+            ref_schema: None,
+            ref_table: "users".into(),
+            ref_columns: vec!["id".into()],
+            on_delete: None,
+            on_update: None,
+            deferrable: None,
+        });
+        for dialect in Dialect::ALL {
+            let c = canonical_table(&t, dialect);
+            let index = c.indexes[0].name.as_deref().unwrap();
+            let fk = c.foreign_keys[0].name.as_deref().unwrap();
+            match dialect {
+                Dialect::Postgres => {
+                    assert_eq!(index, &long[..63]);
+                    assert_eq!(fk.len(), 63);
+                }
+                Dialect::Mysql => {
+                    assert_eq!(index.chars().count(), 64);
+                    assert_eq!(fk.chars().count(), 64);
+                }
+                Dialect::Sqlite => assert_eq!(index, long),
+            }
+            // What the database reports back canonicalises to itself.
+            assert_eq!(canonical_table(&c, dialect), c, "{dialect}");
+        }
     }
 }

@@ -4,10 +4,14 @@
 use strata_ir::{ColumnType, StringLen};
 use syn::Expr;
 
+use crate::depth::ParseError;
+
 /// Interprets the text of a `column_type` or `db_type` attribute.
 pub(crate) fn from_str(text: &str) -> Result<ColumnType, String> {
-    let expr: Expr =
-        syn::parse_str(text).map_err(|e| format!("`{text}` is not an expression: {e}"))?;
+    let expr: Expr = crate::depth::parse_str(text).map_err(|e| match e {
+        ParseError::Syntax(e) => format!("`{text}` is not an expression: {e}"),
+        ParseError::TooDeep(deep) => deep.message("the column type"),
+    })?;
     from_expr(&expr).map_err(|_| format!("`{text}` is not a ColumnType strata knows"))
 }
 

@@ -120,7 +120,7 @@ pub(crate) fn column_refs(expr: &Expr) -> Option<Vec<String>> {
 /// Parses `Column::AuthorId`, `(Column::A, Column::B)` or a dense `author_id` / `(a, b)` from an
 /// attribute string into the Column variant names they designate.
 pub(crate) fn column_refs_from_str(text: &str) -> Option<Vec<String>> {
-    let expr: Expr = syn::parse_str(text).ok()?;
+    let expr: Expr = crate::depth::parse_str(text).ok()?;
     column_refs(&expr).map(|names| {
         names
             .into_iter()

@@ -17,6 +17,7 @@
 mod attrs;
 mod build;
 mod column_type;
+mod depth;
 mod diagnostic;
 mod exprs;
 mod naming;
@@ -93,10 +94,16 @@ pub fn read_on_threads(files: &[SourceFile], threads: usize) -> Reading {
 /// Files per scanning thread below which another thread is not worth starting.
 const FILES_PER_THREAD: usize = 64;
 
+/// The stack of a scanning thread. `syn` parses and drops recursively; [`depth::MAX_DEPTH`]
+/// bounds how deep it can go, and this leaves room for that depth with a wide margin (the
+/// memory is reserved, not used, until a file nests that deep).
+const SCAN_STACK: usize = 64 << 20;
+
 /// Scans every file, in order. Parsing is most of a reading's time and each file is parsed on
 /// its own, so the files are split into contiguous chunks scanned on up to `threads` threads
 /// (proc-macro2's span bookkeeping is per thread); the chunks' results are joined in file order,
-/// so the outcome does not depend on the number of threads.
+/// so the outcome does not depend on the number of threads. Scanning always runs on threads of
+/// its own, whose stack ([`SCAN_STACK`]) does not depend on the caller's.
 fn scan_all(files: &[SourceFile], threads: usize) -> (Vec<scan::Module>, Vec<Diagnostic>) {
     let scan_chunk = |chunk: &[SourceFile]| {
         let mut diagnostics = Vec::new();
@@ -107,23 +114,30 @@ fn scan_all(files: &[SourceFile], threads: usize) -> (Vec<scan::Module>, Vec<Dia
         (modules, diagnostics)
     };
     let threads = threads.min(files.len() / FILES_PER_THREAD).max(1);
-    if threads == 1 {
-        return scan_chunk(files);
-    }
-    let chunk_len = files.len().div_ceil(threads);
+    let chunk_len = files.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
         let handles: Vec<_> = files
             .chunks(chunk_len)
-            .map(|chunk| scope.spawn(move || scan_chunk(chunk)))
+            .map(|chunk| {
+                let handle = std::thread::Builder::new()
+                    .name("strata-scan".into())
+                    .stack_size(SCAN_STACK)
+                    .spawn_scoped(scope, move || scan_chunk(chunk));
+                (chunk, handle)
+            })
             .collect();
         let mut modules = Vec::new();
         let mut diagnostics = Vec::new();
-        for handle in handles {
+        for (chunk, handle) in handles {
+            // A thread that cannot be started (no memory for its stack) scans on this one.
             // A scanning thread only panics if the scanner has a bug; re-raise it here rather
             // than return a reading with files silently missing.
-            let (m, d) = handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let (m, d) = match handle {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(_) => scan_chunk(chunk),
+            };
             modules.extend(m);
             diagnostics.extend(d);
         }

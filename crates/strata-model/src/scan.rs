@@ -9,6 +9,7 @@ use syn::{Expr, ImplItem, Item};
 use crate::SourceFile;
 use crate::attrs::{self, Entry, Value};
 use crate::column_type;
+use crate::depth::{self, ParseError};
 use crate::diagnostic::{Diagnostic, Loc, Locator, WithHelp};
 use crate::exprs;
 use crate::naming::{self, CaseStyle};
@@ -168,7 +169,7 @@ pub(crate) fn module_path(file: &str) -> Vec<String> {
 pub(crate) fn scan_file(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Vec<Module> {
     let locator = Locator::new(&file.path, &file.text);
     let mut modules = Vec::new();
-    match syn::parse_file(&file.text) {
+    match depth::parse_file(&file.text) {
         Ok(parsed) => {
             let mut scanner = Scanner {
                 locator: &locator,
@@ -177,12 +178,18 @@ pub(crate) fn scan_file(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) ->
             };
             scanner.module(module_path(&file.path), &parsed.items, locator.file_start());
         }
-        Err(err) => {
+        Err(ParseError::Syntax(err)) => {
             let loc = locator.loc(err.span());
             diagnostics.push(
                 loc.error(format!("this file does not parse as Rust: {err}"))
                     .help("the other entity files are still read; fix the syntax and run again"),
             );
+        }
+        Err(ParseError::TooDeep(deep)) => {
+            let loc = locator.loc(deep.span);
+            diagnostics.push(loc.error(deep.message("this")).help(
+                "the other entity files are still read; write the expression with less nesting",
+            ));
         }
     }
     // The spans of this file are no longer needed: release proc-macro2's per-thread source map,
@@ -458,7 +465,7 @@ impl Scanner<'_, '_> {
                     ),
                 },
                 "default_expr" => {
-                    let parsed = text.as_deref().map(syn::parse_str::<Expr>);
+                    let parsed = text.as_deref().map(depth::parse_str::<Expr>);
                     match parsed {
                         Some(Ok(expr)) => {
                             let (mut default, known) = exprs::default_from_expr(&expr);
@@ -476,9 +483,12 @@ impl Scanner<'_, '_> {
                             }
                             decl.default = Some(default);
                         }
-                        Some(Err(err)) => self.diagnostics.push(
+                        Some(Err(ParseError::Syntax(err))) => self.diagnostics.push(
                             entry.loc.error(format!("`default_expr` is not a Rust expression: {err}")),
                         ),
+                        Some(Err(ParseError::TooDeep(deep))) => self
+                            .diagnostics
+                            .push(entry.loc.error(deep.message("`default_expr`"))),
                         None => self.diagnostics.push(
                             entry.loc.error("`default_expr` takes a string holding a sea-query expression"),
                         ),
@@ -584,7 +594,7 @@ impl Scanner<'_, '_> {
                 .iter()
                 .find(|x| x.key == "value_type")
                 .and_then(|x| x.value.as_str())
-                .and_then(|t| syn::parse_str::<syn::Type>(t).ok())
+                .and_then(|t| depth::parse_str::<syn::Type>(t).ok())
                 .map(|t| RustType::from_syn(&t));
             let column_type = self.column_type_entry(&entries);
             module.value_types.push(ValueTypeDecl {
@@ -604,7 +614,7 @@ impl Scanner<'_, '_> {
                     continue;
                 }
                 let loc = self.loc(variant.ident.span());
-                let Ok(path) = syn::parse_str::<syn::Path>(&target) else {
+                let Ok(path) = depth::parse_str::<syn::Path>(&target) else {
                     self.diagnostics.push(loc.error(format!(
                         "`belongs_to = {target:?}` is not a path to an entity"
                     )));

@@ -1501,3 +1501,143 @@ fn a_sqlite_rebuild_keeps_child_rows_and_objects_in_the_sqlite3_shell() {
     expect(&check(dir, &["downgrade", "base"]), 0, "downgrade");
     assert_eq!(sqlite_state(&app), initial, "downgrade base");
 }
+
+/// Index and key names longer than the server's limit (`fixtures/diff/long_names`: SeaORM's
+/// `idx-<28-character table>-<35-character column>` and the like): on every dialect, the
+/// revision is written, applied and then `check` and `check --history` are clean. The SQL says
+/// what the database holds: PostgreSQL's own truncation to 63 bytes, strata's shortening to 64
+/// characters on MySQL (which refuses longer names). A PostgreSQL database made the way SeaORM
+/// makes it (the long names sent as they are, cut by the server) is in sync too.
+#[test]
+fn long_index_and_key_names_fit_the_server_and_compare_clean() {
+    let long_index = "idx-customer_subscription_events-previous_billing_cycle_reference_id";
+    let runtime = runtime();
+    for dialect in strata_ir::Dialect::ALL {
+        let Some(db) = runtime.block_on(strata_testkit::TestDb::create(dialect)) else {
+            continue;
+        };
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path();
+        let strata = |args: &[&str]| {
+            let mut all = vec!["--database-url", db.url.as_str()];
+            all.extend_from_slice(args);
+            check(dir, &all)
+        };
+        entities_from(dir, "long_names", "before");
+        expect(&strata(&["autogenerate", "-m", "first"]), 0, "first");
+        expect(&strata(&["upgrade", "head"]), 0, "first upgrade");
+        entities_from(dir, "long_names", "after");
+        let second = strata(&["autogenerate", "-m", "long names"]);
+        expect(&second, 0, &format!("{dialect}: second revision"));
+        let up = std::fs::read_to_string(written(&second).join("up.sql")).unwrap();
+        let fitted = dialect.fit_name(long_index).into_owned();
+        assert!(
+            up.contains(&dialect.quote(&fitted)),
+            "{dialect}: {fitted}\n{up}"
+        );
+        match dialect {
+            strata_ir::Dialect::Postgres => assert_eq!(fitted, &long_index[..63]),
+            strata_ir::Dialect::Mysql => assert_eq!(fitted.chars().count(), 64),
+            strata_ir::Dialect::Sqlite => assert_eq!(fitted, long_index),
+        }
+        for (step, args, code) in [
+            ("upgrade", &["upgrade", "head"][..], 0),
+            ("check", &["check"][..], 0),
+            ("check --history", &["check", "--history"][..], 0),
+            ("downgrade", &["downgrade", "-1"][..], 0),
+            ("upgrade again", &["upgrade", "head"][..], 0),
+            ("check again", &["check"][..], 0),
+        ] {
+            expect(&strata(args), code, &format!("{dialect}: {step}"));
+        }
+        runtime.block_on(db.drop());
+    }
+
+    // PostgreSQL, the database made by SeaORM's DDL: the long names as written, which the
+    // server truncates.
+    let Some(db) = runtime.block_on(strata_testkit::TestDb::create(strata_ir::Dialect::Postgres))
+    else {
+        return;
+    };
+    runtime.block_on(db.execute(
+        r#"CREATE TABLE "users" ("id" serial PRIMARY KEY, "email" varchar NOT NULL UNIQUE, "name" varchar NOT NULL);
+CREATE TABLE "customer_subscription_events" (
+  "id" serial PRIMARY KEY,
+  "kind" varchar NOT NULL,
+  "previous_billing_cycle_reference_id" integer,
+  "external_payment_provider_identifier" varchar,
+  "billing_account_owner_reference_id" integer,
+  "refund_approved_by_support_agent_user_id" integer,
+  CONSTRAINT "fk-customer_subscription_events-billing_account_owner_reference_id" FOREIGN KEY ("billing_account_owner_reference_id") REFERENCES "users" ("id"),
+  CONSTRAINT "fk_customer_subscription_events_refund_approved_by_support_agent_user" FOREIGN KEY ("refund_approved_by_support_agent_user_id") REFERENCES "users" ("id") ON DELETE SET NULL
+);
+CREATE INDEX "idx-customer_subscription_events-previous_billing_cycle_reference_id" ON "customer_subscription_events" ("previous_billing_cycle_reference_id");
+CREATE UNIQUE INDEX "idx-customer_subscription_events-external_payment_provider_identifier" ON "customer_subscription_events" ("external_payment_provider_identifier");"#,
+    ));
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path();
+    entities_from(dir, "long_names", "after");
+    let run = check(dir, &["--database-url", db.url.as_str(), "check"]);
+    expect(&run, 0, "postgres: a database SeaORM made");
+    runtime.block_on(db.drop());
+}
+
+/// An entity nested thousands of levels deep, in an attribute string or in a function body, is
+/// one diagnostic naming the file and line and exit 2, not a stack overflow.
+#[test]
+fn deep_nesting_in_an_entity_is_an_error_not_a_crash() {
+    let deep = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
+    let bangs = format!("{}true", "!".repeat(5000));
+    for (attr, body, line) in [
+        (deep.as_str(), "1", 7),
+        ("Expr::value(1)", deep.as_str(), 13),
+        ("Expr::value(1)", bangs.as_str(), 13),
+    ] {
+        let root = tempfile::tempdir().unwrap();
+        let models = root.path().join("entities");
+        std::fs::create_dir_all(&models).unwrap();
+        std::fs::write(
+            models.join("deep.rs"),
+            format!(
+                r#"use sea_orm::entity::prelude::*;
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "deep")]
+pub struct Model {{
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(default_expr = "{attr}")]
+    pub value: i32,
+}}
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {{}}
+fn helper() -> i32 {{
+    {body}
+}}
+"#
+            ),
+        )
+        .unwrap();
+        let run = check(
+            root.path(),
+            &[
+                "schema",
+                "models",
+                "--models",
+                "entities",
+                "--dialect",
+                "postgres",
+            ],
+        );
+        expect(&run, 2, "deep nesting");
+        assert!(
+            run.stderr.contains("levels deep"),
+            "{}",
+            &run.stderr[..run.stderr.len().min(2000)]
+        );
+        assert!(
+            run.stderr.contains(&format!("deep.rs:{line}")),
+            "line {line}: {}",
+            &run.stderr[..run.stderr.len().min(2000)]
+        );
+    }
+}

@@ -207,7 +207,7 @@ pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, 
             });
             vec![Statement::new(format!(
                 "DROP INDEX {} ON {}",
-                MY.quote(&name),
+                MY.quote_name(&name),
                 table_name(table)
             ))]
         }
@@ -225,7 +225,7 @@ pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, 
             let mut out = vec![Statement::new(format!(
                 "ALTER TABLE {} DROP FOREIGN KEY {}",
                 table_name(table),
-                MY.quote(name)
+                MY.quote_name(name)
             ))];
             // The index InnoDB made for the key outlives it; it goes too (adding the key back
             // makes it again).
@@ -239,7 +239,7 @@ pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, 
             if implicit {
                 out.push(Statement::new(format!(
                     "DROP INDEX {} ON {}",
-                    MY.quote(name),
+                    MY.quote_name(name),
                     table_name(table)
                 )));
             }

@@ -131,14 +131,14 @@ pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, 
                 out.push(Statement::new(format!(
                     "ALTER TABLE {} DROP CONSTRAINT {}",
                     table_name(table),
-                    PG.quote(&name)
+                    PG.quote_name(&name)
                 )));
             }
             if let Some(pk) = to {
                 let constraint = pk
                     .name
                     .as_ref()
-                    .map(|n| format!("CONSTRAINT {} ", PG.quote(n)))
+                    .map(|n| format!("CONSTRAINT {} ", PG.quote_name(n)))
                     .unwrap_or_default();
                 out.push(Statement::new(format!(
                     "ALTER TABLE {} ADD {constraint}PRIMARY KEY ({})",
@@ -152,7 +152,7 @@ pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, 
             let constraint = index
                 .name
                 .as_ref()
-                .map(|n| format!("CONSTRAINT {} ", PG.quote(n)))
+                .map(|n| format!("CONSTRAINT {} ", PG.quote_name(n)))
                 .unwrap_or_default();
             vec![Statement::new(format!(
                 "ALTER TABLE {} ADD {constraint}UNIQUE ({})",
@@ -178,7 +178,7 @@ pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, 
                 vec![Statement::new(format!(
                     "ALTER TABLE {} DROP CONSTRAINT {}",
                     table_name(table),
-                    PG.quote(&name)
+                    PG.quote_name(&name)
                 ))]
             } else {
                 let name = index
@@ -187,7 +187,7 @@ pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, 
                     .unwrap_or_else(|| format!("idx-{}-{}", table.name, columns.join("-")));
                 vec![Statement::new(format!(
                     "DROP INDEX {}",
-                    PG.quote_qualified(table.schema.as_deref(), &name)
+                    PG.quote_qualified(table.schema.as_deref(), &PG.fit_name(&name))
                 ))]
             }
         }
@@ -203,7 +203,7 @@ pub(super) fn render(change: &Change, state: &Schema) -> Result<Vec<Statement>, 
             vec![Statement::new(format!(
                 "ALTER TABLE {} DROP CONSTRAINT {}",
                 table_name(table),
-                PG.quote(&name)
+                PG.quote_name(&name)
             ))]
         }
     };

@@ -13,6 +13,7 @@ mod mysql;
 mod postgres;
 mod sqlite;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -77,6 +78,28 @@ impl Dialect {
         match schema {
             Some(schema) => format!("{}.{}", self.quote(schema), self.quote(name)),
             None => self.quote(name),
+        }
+    }
+
+    /// An index or constraint name as SQL: [`Dialect::fit_name`], then [`Dialect::quote`].
+    pub fn quote_name(self, name: &str) -> String {
+        self.quote(&self.fit_name(name))
+    }
+
+    /// The name the database holds for an index or constraint named `name`: the name itself
+    /// when it fits the dialect's limit on identifiers, else what strata writes instead.
+    /// PostgreSQL keeps the first 63 bytes (NAMEDATALEN - 1, cut at a character boundary, as
+    /// its parser does with any longer identifier, so a database SeaORM created holds the same
+    /// name); MySQL and MariaDB refuse names over 64 characters, so a longer name keeps a prefix
+    /// and ends with `_` and a hash of the whole name, which keeps distinct names distinct;
+    /// SQLite has no limit. Names that fit come back unchanged, so fitting twice changes
+    /// nothing. The emitter writes, and the comparison reads, every index and constraint name
+    /// through this.
+    pub fn fit_name(self, name: &str) -> Cow<'_, str> {
+        match self {
+            Dialect::Postgres => postgres::fit_name(name),
+            Dialect::Mysql => mysql::fit_name(name),
+            Dialect::Sqlite => Cow::Borrowed(name),
         }
     }
 

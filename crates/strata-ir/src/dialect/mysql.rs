@@ -470,6 +470,25 @@ fn expression(text: &str) -> String {
     }
 }
 
+/// The longest index or constraint name MySQL and MariaDB accept, in characters.
+pub(super) const MAX_NAME_CHARS: usize = 64;
+
+/// `name` shortened to fit MySQL when it is longer than 64 characters: the first 55 characters,
+/// `_` and 8 hex digits of the 64-bit FNV-1a hash of the whole name's UTF-8 bytes (pinned: the
+/// names strata wrote into databases depend on it). Shorter names are unchanged.
+pub(super) fn fit_name(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.chars().count() <= MAX_NAME_CHARS {
+        return name.into();
+    }
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in name.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let prefix: String = name.chars().take(MAX_NAME_CHARS - 9).collect();
+    format!("{prefix}_{:08x}", hash >> 32).into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -447,6 +447,22 @@ fn normalise_expr(expr: &str) -> String {
     }
 }
 
+/// The longest identifier PostgreSQL keeps, in bytes (NAMEDATALEN - 1).
+pub(super) const MAX_NAME_BYTES: usize = 63;
+
+/// `name` as PostgreSQL stores it: its first 63 bytes, cut at a character boundary
+/// (`truncate_identifier`, which uses `pg_mbcliplen`).
+pub(super) fn fit_name(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.len() <= MAX_NAME_BYTES {
+        return name.into();
+    }
+    let mut end = MAX_NAME_BYTES;
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    name[..end].into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -144,3 +144,34 @@ pub(super) fn one_of_every_type(customs: &[&str]) -> Vec<ColumnType> {
     }
     types
 }
+
+#[test]
+fn names_are_fitted_to_each_dialects_limit() {
+    let short = "idx-users-email";
+    for dialect in Dialect::ALL {
+        assert_eq!(dialect.fit_name(short), short, "{dialect}");
+    }
+    let long = format!("idx-{}-{}", "t".repeat(28), "c".repeat(35));
+    assert_eq!(long.len(), 68);
+    // PostgreSQL keeps the first 63 bytes, as its parser does.
+    assert_eq!(Dialect::Postgres.fit_name(&long), &long[..63]);
+    // ... cut at a character boundary: `é` is two bytes and would straddle byte 63.
+    let accented = format!("{}é{}", "a".repeat(62), "b".repeat(10));
+    assert_eq!(Dialect::Postgres.fit_name(&accented), "a".repeat(62));
+    // MySQL: a prefix, `_` and a hash of the whole name, 64 characters, distinct for distinct
+    // names, and stable (databases hold these names).
+    let fitted = Dialect::Mysql.fit_name(&long);
+    assert_eq!(fitted.chars().count(), 64);
+    assert_eq!(fitted, format!("{}_{}", &long[..55], "ebaaaa17"));
+    let other = format!("{long}x");
+    assert_ne!(Dialect::Mysql.fit_name(&other), fitted);
+    let wide = "é".repeat(70);
+    assert_eq!(Dialect::Mysql.fit_name(&wide).chars().count(), 64);
+    assert_eq!(Dialect::Mysql.fit_name(&fitted), fitted);
+    assert_eq!(Dialect::Sqlite.fit_name(&long), long);
+    // Fitting twice changes nothing.
+    for dialect in Dialect::ALL {
+        let once = dialect.fit_name(&long).into_owned();
+        assert_eq!(dialect.fit_name(&once), once, "{dialect}");
+    }
+}
