@@ -39,11 +39,11 @@ pub enum StoreError {
     #[error("{what} failed: {}", strata_connect::message(.cause))]
     Database { what: String, cause: sqlx::Error },
     #[error(
-        "another strata process holds the migration lock; gave up after {seconds} s (is an upgrade still running?)"
+        "another strata process holds the migration lock; gave up after {seconds} s (is an upgrade still running? to wait longer, set `lock_wait` in strata.toml or pass --lock-wait)"
     )]
     LockTimeout { seconds: u64 },
     #[error(
-        "another strata process is writing revisions in {} (it holds {}); gave up after {seconds} s",
+        "another strata process is writing revisions in {} (it holds {}); gave up after {seconds} s (to wait longer, set `lock_wait` in strata.toml or pass --lock-wait)",
         .dir.display(),
         .lock.display()
     )]

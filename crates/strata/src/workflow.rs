@@ -96,6 +96,12 @@ pub fn init(dialect: Option<Dialect>, global: &crate::cli::GlobalArgs) -> anyhow
         None => {
             std::fs::create_dir_all(&migrations)
                 .with_context(|| format!("cannot create {}", migrations.display()))?;
+            // The authoring lock file is the machine's, not the project's.
+            let ignore = migrations.join(".gitignore");
+            if !ignore.exists() {
+                std::fs::write(&ignore, ".strata-lock\n")
+                    .with_context(|| format!("cannot write {}", ignore.display()))?;
+            }
             println!("wrote {} and {}/", path.display(), migrations.display());
         }
     }

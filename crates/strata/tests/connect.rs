@@ -525,5 +525,70 @@ fn init_honours_the_flags_it_is_given() {
     );
     assert!(text.contains("models = \"crates/entity/src\""), "{text}");
     assert!(text.contains("migrations = \"db/migrations\""), "{text}");
-    assert!(dir.path().join("db/migrations").is_dir());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("db/migrations/.gitignore")).unwrap(),
+        ".strata-lock\n"
+    );
+}
+
+/// `lock_timeout`: a revision whose statement waits behind another session's table lock gives
+/// up after the configured time, instead of queueing every writer behind it, and the state
+/// says so; once the lock is gone the same revision applies.
+#[test]
+fn a_revision_waiting_for_a_table_lock_gives_up_after_lock_timeout() {
+    use sqlx::Connection;
+    let runtime = runtime();
+    for dialect in [Dialect::Postgres, Dialect::Mysql] {
+        let Some(db) = runtime.block_on(TestDb::create(dialect)) else {
+            return;
+        };
+        runtime.block_on(db.execute("CREATE TABLE t (id integer PRIMARY KEY)"));
+        let project = Project::new(&db.url);
+        project.revision(
+            "001",
+            &[],
+            "ALTER TABLE t ADD COLUMN c integer;\n",
+            "ALTER TABLE t DROP COLUMN c;\n",
+            true,
+        );
+        let holder = runtime.block_on(async {
+            match dialect {
+                Dialect::Postgres => {
+                    let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
+                    sqlx::raw_sql("BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE")
+                        .execute(&mut c)
+                        .await
+                        .unwrap();
+                    strata_connect::Connection::Postgres(c)
+                }
+                _ => {
+                    let mut c = sqlx::MySqlConnection::connect(&db.url).await.unwrap();
+                    sqlx::raw_sql("LOCK TABLES t WRITE")
+                        .execute(&mut c)
+                        .await
+                        .unwrap();
+                    strata_connect::Connection::Mysql(c)
+                }
+            }
+        });
+        let started = Instant::now();
+        let run = project.run(&["--lock-timeout", "1s", "upgrade", "head"]);
+        let took = started.elapsed();
+        assert_exit(&run, 2, &format!("{dialect}: the statement gives up"));
+        assert!(took < Duration::from_secs(8), "{dialect}: took {took:?}");
+        assert!(
+            run.stderr.to_ascii_lowercase().contains("lock"),
+            "{dialect}: {}",
+            run.stderr
+        );
+        runtime.block_on(holder.close());
+        if dialect == Dialect::Mysql {
+            // MySQL cannot roll DDL back: the failure is recorded and resolved by command.
+            let states = project.history_states();
+            assert_eq!(states["001"], "failed", "{dialect}");
+            project.expect(&["resolve", "001", "--rolled-back"], 0);
+        }
+        project.expect(&["upgrade", "head"], 0);
+        runtime.block_on(db.drop());
+    }
 }
