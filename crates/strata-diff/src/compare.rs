@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 use strata_ir::canonical::{
     canonical, canonical_column_type, canonical_enums, canonical_strict_type, canonical_table,
-    canonical_table_key, reconcile_tables,
+    canonical_table_key, reconcile_tables, sqlite_same_storage,
 };
 use strata_ir::{Column, ColumnType, Dialect, EnumType, ForeignKey, Index, Schema, Table};
 
@@ -86,6 +86,16 @@ pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Diff {
                     // A STRICT table holds one of five type names, whatever entities declare.
                     for column in t.columns.iter_mut().chain(c.columns.iter_mut()) {
                         column.ty = canonical_strict_type(&column.ty);
+                    }
+                } else if dialect == Dialect::Sqlite {
+                    // Declared types an ordinary table stores alike are one type: the
+                    // database's spelling stands.
+                    for column in &mut t.columns {
+                        if let Some(held) = c.column(&column.name)
+                            && sqlite_same_storage(&column.ty, &held.ty)
+                        {
+                            column.ty = held.ty.clone();
+                        }
                     }
                 }
                 reconcile_tables(&mut t, &mut c);
@@ -454,6 +464,22 @@ fn type_identity(ty: &ColumnType, dialect: Dialect) -> ColumnType {
 
 /// Whether SeaORM entities can describe the index at all: a plain or unique index on columns,
 /// single-column when not unique (`indexed`), any width when unique (`unique_key`).
+/// A plain index on the columns of a unique key the entities keep: no entity can state it
+/// (SeaORM drops `indexed` when `unique` is set), so it is the database's own business.
+fn beside_unique(index: &Index, tgt: &Table) -> bool {
+    let columns = |i: &Index| -> Vec<String> {
+        i.parts
+            .iter()
+            .filter_map(|p| p.column_name().map(str::to_owned))
+            .collect()
+    };
+    !index.unique
+        && tgt
+            .indexes
+            .iter()
+            .any(|u| u.unique && columns(u) == columns(index))
+}
+
 fn describable(index: &Index) -> bool {
     let plain_columns = index.parts.iter().all(|p| {
         matches!(
@@ -520,7 +546,7 @@ fn compare_indexes(
         if tgt_keys.contains(key) {
             continue;
         }
-        if describable(c) {
+        if describable(c) && !beside_unique(c, tgt) {
             let drop = Change::DropIndex {
                 table: table.clone(),
                 index: c.clone(),
@@ -734,8 +760,13 @@ mod tests {
         };
         let changes = diff(&schema(&db), &schema(&model), Dialect::Sqlite).changes;
         assert!(changes.is_empty(), "{changes:#?}");
-        // An ordinary table keeps the declared names, which differ.
+        // An ordinary table stores TEXT and varchar(40) alike too (text affinity, no length
+        // enforced): one storage class, no change.
         db.strict = false;
+        let changes = diff(&schema(&db), &schema(&model), Dialect::Sqlite).changes;
+        assert!(changes.is_empty(), "{changes:#?}");
+        // Another class is a real change.
+        db.columns[0].ty = Dialect::Sqlite.parse_type("BLOB");
         let changes = diff(&schema(&db), &schema(&model), Dialect::Sqlite).changes;
         assert_eq!(changes.len(), 1, "{changes:#?}");
     }

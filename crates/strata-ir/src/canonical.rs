@@ -132,6 +132,25 @@ pub fn canonical_strict_type(ty: &ColumnType) -> ColumnType {
     }
 }
 
+/// Whether two column types are one type in an ordinary (not `STRICT`) SQLite table: SQLite
+/// stores their values alike and enforces neither, and SeaORM reads both the same way. The
+/// classes are strings (`TEXT`, `VARCHAR(n)`, `CHAR(n)`: text affinity, no length enforced),
+/// date-times (`DATETIME`, `TIMESTAMP`, `timestamp_with_timezone_text`: text SeaORM parses) and
+/// binaries (`BLOB`, `blob(n)`, `varbinary_blob(n)`). A database written by hand, by sqlx or by
+/// Diesel spells these its own way; a rebuild to change one spelling into another would change
+/// nothing.
+pub fn sqlite_same_storage(a: &ColumnType, b: &ColumnType) -> bool {
+    fn class(ty: &ColumnType) -> Option<u8> {
+        match ty {
+            ColumnType::String { .. } | ColumnType::Char { .. } | ColumnType::Text => Some(0),
+            ColumnType::DateTime | ColumnType::Timestamp | ColumnType::TimestampTz => Some(1),
+            ColumnType::Blob | ColumnType::Binary { .. } | ColumnType::VarBinary { .. } => Some(2),
+            _ => None,
+        }
+    }
+    a == b || class(a).is_some_and(|c| class(b) == Some(c))
+}
+
 fn canonical_comment(comment: Option<&str>, dialect: Dialect) -> Option<String> {
     match (dialect, comment.map(strip_renamed_from_marker)) {
         (Dialect::Sqlite, _) | (_, None | Some("")) => None,
@@ -485,5 +504,35 @@ mod tests {
             // What the database reports back canonicalises to itself.
             assert_eq!(canonical_table(&c, dialect), c, "{dialect}");
         }
+    }
+
+    #[test]
+    fn sqlite_storage_classes() {
+        let sqlite = |sql: &str| Dialect::Sqlite.parse_type(sql);
+        for (a, b) in [
+            ("TEXT", "varchar(40)"),
+            ("varchar", "char(3)"),
+            ("DATETIME", "timestamp_with_timezone_text"),
+            ("timestamp", "datetime"),
+            ("BLOB", "varbinary_blob(16)"),
+            ("blob(16)", "blob"),
+        ] {
+            assert!(sqlite_same_storage(&sqlite(a), &sqlite(b)), "{a} ~ {b}");
+        }
+        for (a, b) in [
+            ("TEXT", "BLOB"),
+            ("TEXT", "datetime"),
+            ("date", "datetime"),
+            ("integer", "text"),
+            ("json_text", "text"),
+        ] {
+            assert!(!sqlite_same_storage(&sqlite(a), &sqlite(b)), "{a} !~ {b}");
+        }
+        assert!(sqlite_same_storage(
+            &ColumnType::String {
+                len: StringLen::N(1)
+            },
+            &ColumnType::Text
+        ));
     }
 }

@@ -1641,3 +1641,61 @@ fn helper() -> i32 {{
         );
     }
 }
+
+/// Databases strata did not create compare by meaning (`fixtures/foreign`): an SQLite schema in
+/// the common hand-written spelling checks clean against the entities that describe it, with no
+/// rebuild proposed; drift planted afterwards is still caught.
+#[test]
+fn a_hand_written_sqlite_schema_checks_clean() {
+    let case =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/foreign/sqlite_hand_written");
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path();
+    let db = dir.join("app.db");
+    sqlite3(
+        &db,
+        &std::fs::read_to_string(case.join("schema.sql")).unwrap(),
+    );
+    let entities = dir.join("entities");
+    std::fs::create_dir_all(&entities).unwrap();
+    for entry in std::fs::read_dir(case.join("entities")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), entities.join(entry.file_name())).unwrap();
+    }
+    let url = format!("sqlite:{}", db.display());
+    let args = |rest: &[&'static str]| {
+        let mut args = vec![
+            "--database-url".to_owned(),
+            url.clone(),
+            "--models".to_owned(),
+            "entities".to_owned(),
+        ];
+        args.extend(rest.iter().map(|s| s.to_string()));
+        args
+    };
+    let run = |rest: &[&'static str]| {
+        let owned = args(rest);
+        let borrowed: Vec<&str> = owned.iter().map(String::as_str).collect();
+        check(dir, &borrowed)
+    };
+    let clean = run(&["check"]);
+    assert_eq!(clean.code, 0, "{}\n{}", clean.stdout, clean.stderr);
+    let diff = run(&["diff"]);
+    assert_eq!(diff.code, 0, "{}\n{}", diff.stdout, diff.stderr);
+    // Planted drift: a column the database lacks, and a string made an integer.
+    let posts = entities.join("posts.rs");
+    let text = std::fs::read_to_string(&posts).unwrap().replace(
+        "    pub title: String,",
+        "    pub title: i64,\n    pub views: i32,",
+    );
+    std::fs::write(&posts, text).unwrap();
+    let drift = run(&["check"]);
+    assert_eq!(drift.code, 1, "{}\n{}", drift.stdout, drift.stderr);
+    assert!(
+        drift.stdout.contains("posts.views") && drift.stdout.contains("posts.title"),
+        "{}",
+        drift.stdout
+    );
+    // Only the planted changes: no phantom type change, no index proposed for dropping.
+    assert!(drift.stdout.contains("(2 change(s))"), "{}", drift.stdout);
+}
