@@ -789,6 +789,11 @@ fn the_seed_guide_workflow_on_every_dialect() {
             let what = format!("{dialect} {step}");
             overlay(dir, step);
             let drift = strata(&["check"]);
+            if dialect == strata_ir::Dialect::Sqlite && *step == "3_change_type" {
+                // A varchar length SQLite neither stores nor enforces: no change, no rebuild.
+                expect(&drift, 0, &what);
+                continue;
+            }
             expect(&drift, 1, &what);
             assert!(drift.stdout.contains("differ"), "{what}: {}", drift.stdout);
             let generated = strata(&["autogenerate", "-m", step]);
