@@ -113,7 +113,8 @@ impl Target {
         };
         let options = match dialect_of(url) {
             Some(Dialect::Postgres) => {
-                Options::Postgres(PgConnectOptions::from_str(url).map_err(|e| bad(message(&e)))?)
+                let options = PgConnectOptions::from_str(url).map_err(|e| bad(message(&e)))?;
+                Options::Postgres(loopback_in_clear(url, options))
             }
             Some(Dialect::Mysql) => {
                 // sqlx reads `mariadb://` as `mysql://`, but only under its own name.
@@ -222,6 +223,31 @@ impl Target {
     }
 }
 
+/// PostgreSQL on this machine (a Unix socket or a loopback address) with no TLS mode asked for,
+/// neither in the URL nor in `PGSSLMODE`, is reached in the clear: libpq's default `prefer`
+/// would encrypt traffic that never leaves the machine, and sqlx's rustls stream reads a large
+/// catalog record by record (a 1,000-table `check` takes twice as long). Every other server
+/// keeps `prefer`, and any `sslmode` given is obeyed.
+fn loopback_in_clear(url: &str, options: PgConnectOptions) -> PgConnectOptions {
+    let asked = url::Url::parse(url).is_ok_and(|u| {
+        u.query_pairs()
+            .any(|(k, _)| k == "sslmode" || k == "ssl-mode")
+    }) || std::env::var_os("PGSSLMODE").is_some();
+    let host = options.get_host();
+    let local = options.get_socket().is_some()
+        || host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if local && !asked {
+        options.ssl_mode(sqlx::postgres::PgSslMode::Disable)
+    } else {
+        options
+    }
+}
+
 /// Parses `url` and connects: the path every command takes.
 pub async fn connect(url: &str, settings: &Settings) -> Result<Connection, ConnectError> {
     Target::parse(url)?.connect(settings).await
@@ -294,6 +320,42 @@ mod tests {
             .with_database("other");
         assert_eq!(t.database(), "other");
         assert_eq!(t.redacted(), "mysql://root@h/other");
+    }
+
+    #[test]
+    fn loopback_is_reached_in_clear_unless_tls_is_asked_for() {
+        use sqlx::postgres::PgSslMode;
+        let mode = |url: &str| match Target::parse(url).unwrap().options {
+            Options::Postgres(o) => o.get_ssl_mode(),
+            _ => unreachable!(),
+        };
+        if std::env::var_os("PGSSLMODE").is_none() {
+            assert!(matches!(
+                mode("postgres://u@127.0.0.1/db"),
+                PgSslMode::Disable
+            ));
+            assert!(matches!(
+                mode("postgres://u@localhost:5433/db"),
+                PgSslMode::Disable
+            ));
+            assert!(matches!(mode("postgres://u@[::1]/db"), PgSslMode::Disable));
+            assert!(matches!(
+                mode("postgres:///db?host=/var/run/postgresql"),
+                PgSslMode::Disable
+            ));
+            assert!(matches!(
+                mode("postgres://u@db.internal/db"),
+                PgSslMode::Prefer
+            ));
+        }
+        assert!(matches!(
+            mode("postgres://u@127.0.0.1/db?sslmode=require"),
+            PgSslMode::Require
+        ));
+        assert!(matches!(
+            mode("postgres://u@localhost/db?sslmode=prefer"),
+            PgSslMode::Prefer
+        ));
     }
 
     #[test]
