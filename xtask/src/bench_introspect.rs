@@ -11,6 +11,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
+use strata_connect::{redact, with_database};
 
 use anyhow::{Context, anyhow, bail};
 use sqlx::{AssertSqlSafe, Connection};
@@ -625,39 +626,6 @@ async fn admin(dialect: Dialect, url: &str, sql: &str) -> anyhow::Result<()> {
         Dialect::Postgres => run::<sqlx::PgConnection>(url, sql).await,
         Dialect::Mysql => run::<sqlx::MySqlConnection>(url, sql).await,
         Dialect::Sqlite => run::<sqlx::SqliteConnection>(url, sql).await,
-    }
-}
-
-/// The same server URL with another database name.
-fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let authority = base.find("://").map_or(0, |i| i + 3);
-    let root = match base[authority..].find('/') {
-        Some(i) => &base[..authority + i],
-        None => base,
-    };
-    format!("{root}/{db}{query}")
-}
-
-/// The URL without its password, for messages.
-fn redact(url: &str) -> String {
-    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
-        return url.to_owned();
-    };
-    let rest = &url[scheme_end..];
-    match (rest.find('@'), rest.find(':')) {
-        (Some(at), Some(colon)) if colon < at => {
-            format!(
-                "{}{}:***{}",
-                &url[..scheme_end],
-                &rest[..colon],
-                &rest[at..]
-            )
-        }
-        _ => url.to_owned(),
     }
 }
 

@@ -15,7 +15,7 @@ mod error;
 mod redact;
 
 pub use error::{ConnectError, message};
-pub use redact::redact;
+pub use redact::{holds_secret, redact, with_database};
 
 use std::path::PathBuf;
 use std::str::FromStr;

@@ -47,20 +47,46 @@ pub fn redact(url: &str) -> String {
     parsed.to_string()
 }
 
-/// A redacted URL with its database (the path) replaced.
-pub(crate) fn with_database(redacted: &str, database: &str) -> String {
-    match url::Url::parse(redacted) {
-        Ok(mut parsed) if parsed.has_host() || redacted.contains("://") => {
+/// Whether `url` holds a password or a secret query parameter (what [`redact`] hides).
+pub fn holds_secret(url: &str) -> bool {
+    match url::Url::parse(url) {
+        Ok(parsed) => parsed.password().is_some() || parsed.query_pairs().any(|(k, _)| secret(&k)),
+        // What cannot be parsed is hidden whole: assume the worst.
+        Err(_) => true,
+    }
+}
+
+/// `url` with its database (the path) replaced by `database`, keeping user, host, port and
+/// query; an `sqlite:` URL or one that cannot be parsed is returned as it is.
+pub fn with_database(url: &str, database: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if url.contains("://") => {
             parsed.set_path(&format!("/{database}"));
             parsed.to_string()
         }
-        _ => redacted.to_owned(),
+        _ => url.to_owned(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_database_is_replaced_and_the_rest_kept() {
+        assert_eq!(
+            with_database("postgres://u:p@h:5432/app?sslmode=disable", "x"),
+            "postgres://u:p@h:5432/x?sslmode=disable"
+        );
+        assert_eq!(with_database("mysql://root@h", "x"), "mysql://root@h/x");
+        assert_eq!(with_database("mysql://root@h/", "x"), "mysql://root@h/x");
+        assert_eq!(
+            with_database("mysql://root@h:3306", "x"),
+            "mysql://root@h:3306/x"
+        );
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("mysql://root@h/db"), "mysql://root@h/db");
+    }
 
     #[test]
     fn passwords_and_secret_parameters_are_hidden() {

@@ -103,29 +103,3 @@ async fn admin(
         }
     }
 }
-
-/// `url` with its database (the path) replaced by `db`, keeping user, host, port and query.
-pub fn with_database(url: &str, db: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) => {
-            parsed.set_path(&format!("/{db}"));
-            parsed.to_string()
-        }
-        Err(_) => url.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_database_is_replaced_and_the_rest_kept() {
-        assert_eq!(
-            with_database("postgres://u:p@h:5432/app?sslmode=disable", "x"),
-            "postgres://u:p@h:5432/x?sslmode=disable"
-        );
-        assert_eq!(with_database("mysql://root@h", "x"), "mysql://root@h/x");
-        assert_eq!(with_database("mysql://root@h/", "x"), "mysql://root@h/x");
-    }
-}

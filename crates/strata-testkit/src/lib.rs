@@ -115,7 +115,7 @@ pub fn unique_name(prefix: &str) -> String {
     )
 }
 
-pub use strata_store::scratch::with_database;
+pub use strata_connect::with_database;
 
 /// A freshly created, empty database; [`TestDb::drop`] removes it.
 #[derive(Debug)]

@@ -57,7 +57,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
     };
     let config = config::Config::load(&cli.global)?;
     match command {
-        cli::Command::Init { .. } => unreachable!("init returns above"),
+        cli::Command::Init { dialect } => workflow::init(dialect.map(Into::into), &cli.global),
         cli::Command::Autogenerate { message, history }
         | cli::Command::Revision {
             message,

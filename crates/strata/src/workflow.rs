@@ -48,7 +48,7 @@ pub fn init(dialect: Option<Dialect>, global: &crate::cli::GlobalArgs) -> anyhow
         Dialect::Postgres => "postgres://postgres@localhost:5432/app",
         Dialect::Mysql => "mysql://root@localhost:3306/app",
     });
-    if strata_connect::redact(url) != url {
+    if strata_connect::holds_secret(url) {
         eprintln!(
             "warning: the database URL holds a password, and strata.toml is usually committed; \
              consider DATABASE_URL in the environment or in .env (kept out of version control) instead"
